@@ -1,0 +1,4 @@
+/** The {@code mnist} command line. */
+module mnist.app {
+    requires mnist.model;
+}

@@ -1,0 +1,91 @@
+package mnist.math;
+
+/**
+ * The numeric kernels of a dense network, on flat row-major {@code float[]} arrays.
+ *
+ * <p>Layout: a batch of activations is {@code (n, features)}, one sample per row; a weight matrix is
+ * {@code (out, in)}, one output unit per row, as in {@code W[out][in]}. Arguments that may live inside a
+ * larger array (parameters, and the input batch) come with an offset. Outputs come first, sizes last.
+ *
+ * <p>Every implementation gives, for every output element, the same bits whatever the thread count:
+ * work is split so that each output is written by one thread, accumulating in a fixed order, and sums
+ * are reduced over fixed blocks whose partial results are added in order.
+ */
+public interface Kernels extends AutoCloseable {
+
+    /** Creates the kernels of {@code backend} running on {@code threads} threads (1 or more). */
+    static Kernels create(Backend backend, int threads) {
+        return KernelsFactory.create(backend, threads);
+    }
+
+    Backend backend();
+
+    int threads();
+
+    // ---- dense layer -------------------------------------------------------------------------------
+
+    /** y (n, out) = x (n, in) · wᵀ + b, with w (out, in) and b (out); b may be null (no bias). */
+    void linearForward(float[] y, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
+                       int n, int in, int out);
+
+    /** dw (out, in) = scale · dyᵀ · x, with dy (n, out) and x (n, in); overwrites dw. */
+    void linearWeightGrad(float[] dw, int dwOff, float[] dy, float[] x, int xOff,
+                          int n, int in, int out, float scale);
+
+    /** db (out) = scale · the column sums of dy (n, out); overwrites db. */
+    void linearBiasGrad(float[] db, int dbOff, float[] dy, int n, int out, float scale);
+
+    /** dx (n, in) = dy (n, out) · w (out, in); overwrites dx. */
+    void linearInputGrad(float[] dx, float[] dy, float[] w, int wOff, int n, int in, int out);
+
+    // ---- element-wise ------------------------------------------------------------------------------
+
+    /** a[i] = 1 / (1 + exp(-z[i])) for i below len; a and z may be the same array. */
+    void sigmoid(float[] a, float[] z, int len);
+
+    /** dz[i] = da[i] · a[i] · (1 - a[i]), the backward pass of a sigmoid whose output was a. */
+    void sigmoidBackward(float[] dz, float[] da, float[] a, int len);
+
+    /** Each row of z (n, k) becomes its softmax in a (n, k), the row maximum subtracted first. */
+    void softmax(float[] a, float[] z, int n, int k);
+
+    /** out[i] = a[i] - b[i]. */
+    void subtract(float[] out, float[] a, float[] b, int len);
+
+    /** w[wOff + i] -= lr · g[gOff + i]: one step of gradient descent. */
+    void sgdStep(float[] w, int wOff, float[] g, int gOff, float lr, int len);
+
+    /** out[i] = exp(x[i]). */
+    void exp(float[] out, float[] x, int len);
+
+    /** out[i] = log(x[i]) (natural logarithm). */
+    void log(float[] out, float[] x, int len);
+
+    // ---- reductions (returned in double; thread-count independent) ---------------------------------
+
+    /** The sum of x[0..len). */
+    double sum(float[] x, int len);
+
+    /** The largest of x[0..len); len must be at least 1. */
+    float max(float[] x, int len);
+
+    /** Σ a[i] · b[i]. */
+    double dot(float[] a, float[] b, int len);
+
+    /**
+     * Σ over i of the binary cross-entropy of sigmoid(z[i]) against the target y[i] in [0, 1]:
+     * -(y log σ(z) + (1-y) log(1-σ(z))), computed from the logit z so that it stays finite
+     * where σ(z) rounds to 0 or 1 in float.
+     */
+    double binaryCrossEntropySum(float[] z, float[] y, int len);
+
+    /**
+     * Σ over rows i of -Σ_c y[i,c] · log softmax(z_i)_c, for logits z (n, k) and targets y (n, k),
+     * computed as a log-softmax with the row maximum subtracted.
+     */
+    double softmaxCrossEntropySum(float[] z, float[] y, int n, int k);
+
+    /** Stops the worker threads, if any. */
+    @Override
+    void close();
+}
