@@ -1,0 +1,85 @@
+package mnist.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import mnist.data.DatasetException;
+import mnist.model.TrainingDivergedException;
+
+/**
+ * The {@code mnist} command: train the lecture's networks, show digits. Exit codes: 0 success, 1 a
+ * failure during the work, 2 bad usage or bad input (flags, data files).
+ */
+public final class Main {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int BAD_INPUT = 2;
+
+    private static final String HELP = """
+            mnist %s: neural networks on MNIST, from scratch, in Java with the Vector API.
+
+            Usage: mnist <command> [options]
+
+            Commands:
+              train    train one of the lecture's networks and evaluate it on the test set
+              show     draw one digit of the data set in the terminal, with its label
+
+            Options:
+              --help       show this help (also: mnist <command> --help)
+              --version    print the version
+
+            Exit codes: 0 success, 1 failure during the work, 2 bad usage or bad input.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line and returns its exit code; never throws. */
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.print(HELP.formatted(Version.get()));
+            return BAD_INPUT;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (args[0]) {
+                case "--help", "-h", "help" -> {
+                    out.print(HELP.formatted(Version.get()));
+                    yield OK;
+                }
+                case "--version" -> {
+                    out.println("mnist " + Version.get());
+                    yield OK;
+                }
+                case "train" -> new TrainCommand(out).run(rest);
+                case "show" -> new ShowCommand(out).run(rest);
+                default -> throw new UsageException("mnist", "unknown command '" + args[0] + "' (expected train or show)");
+            };
+        } catch (UsageException e) {
+            err.println("mnist: " + e.getMessage());
+            err.println("Try '" + e.command() + " --help'.");
+            return BAD_INPUT;
+        } catch (DatasetException e) {
+            err.println("mnist: bad data: " + e.getMessage());
+            return BAD_INPUT;
+        } catch (TrainingDivergedException e) {
+            err.println("mnist: " + e.getMessage());
+            return FAILED;
+        } catch (IOException | UncheckedIOException e) {
+            err.println("mnist: " + e.getMessage());
+            return FAILED;
+        } catch (OutOfMemoryError e) {
+            err.println("mnist: out of memory (" + e.getMessage() + "); give the JVM more with JAVA_OPTS=-Xmx8g or similar");
+            return FAILED;
+        } catch (RuntimeException e) {
+            // A bug of ours: still one line for the user, with the details for a bug report.
+            err.println("mnist: internal error: " + e + (e.getStackTrace().length > 0 ? " at " + e.getStackTrace()[0] : ""));
+            return FAILED;
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package mnist.app;
+
+/** A mistake in how the command was called: reported in one line with a pointer to --help, exit code 2. */
+final class UsageException extends Exception {
+    private final String command;
+
+    UsageException(String command, String message) {
+        super(message);
+        this.command = command;
+    }
+
+    /** The command whose --help explains the right usage, e.g. {@code mnist train}. */
+    String command() {
+        return command;
+    }
+}

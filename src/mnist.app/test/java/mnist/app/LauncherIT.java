@@ -1,0 +1,88 @@
+package mnist.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The jlinked image, run as a user would on a machine with no JDK: no JAVA_HOME, and a PATH that holds
+ * only the shell tools the launcher script needs. Runs after {@code package} (mvn verify).
+ */
+class LauncherIT {
+    private static Path launcher;
+    @TempDir
+    static Path sandbox;
+
+    @BeforeAll
+    static void findImage() throws IOException {
+        launcher = Path.of(System.getProperty("mnist.image", "../../target/mnist")).resolve("bin/mnist").toAbsolutePath();
+        assertTrue(Files.isExecutable(launcher), "no launcher at " + launcher + " (run mvn package first)");
+        Path bin = Files.createDirectories(sandbox.resolve("bin"));
+        for (String tool : new String[] {"sh", "dirname"}) {
+            for (String dir : new String[] {"/bin", "/usr/bin"}) {
+                Path found = Path.of(dir, tool);
+                if (Files.isExecutable(found) && !Files.exists(bin.resolve(tool))) {
+                    Files.createSymbolicLink(bin.resolve(tool), found);
+                }
+            }
+        }
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result mnist(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(sandbox.toFile());
+        pb.environment().clear();
+        pb.environment().put("PATH", sandbox.resolve("bin").toString());
+        pb.environment().put("HOME", sandbox.toString());
+        Path out = sandbox.resolve("out.txt");
+        Path err = sandbox.resolve("err.txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "mnist " + String.join(" ", args) + " did not finish");
+        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void versionRunsWithoutAJdk() throws Exception {
+        Result r = mnist("--version");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("mnist "), r.out());
+    }
+
+    @Test
+    void findsTheBundledDataFromAnyDirectory() throws Exception {
+        Result r = mnist("show", "--index", "0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("test image 0: label 7"), r.out());
+    }
+
+    @Test
+    void trainsTheLogisticNeuron() throws Exception {
+        Result r = mnist("train", "--model", "logistic", "--epochs", "11");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Epoch 10 loss: 0.0730"), r.out());
+        assertTrue(r.out().contains("Test accuracy: "), r.out());
+    }
+
+    @Test
+    void badFlagExitsWithTwo() throws Exception {
+        Result r = mnist("train", "--epochs", "-1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("mnist: --epochs must be between 1"), r.err());
+        assertTrue(!r.err().contains("Exception"), r.err());
+    }
+}

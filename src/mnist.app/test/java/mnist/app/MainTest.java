@@ -1,0 +1,145 @@
+package mnist.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it, run in-process: output, errors and exit codes. */
+class MainTest {
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static void assertUsageError(Result r, String expected) {
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().startsWith("mnist: "), r.err());
+        assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
+        assertEquals(2, r.err().lines().count(), "one line of error and one pointer to --help: " + r.err());
+        assertTrue(r.err().lines().skip(1).findFirst().orElseThrow().contains("--help"));
+    }
+
+    @Test
+    void helpAndVersion() {
+        Result help = run("--help");
+        assertEquals(0, help.code());
+        assertTrue(help.out().contains("train") && help.out().contains("show"));
+        Result trainHelp = run("train", "--help");
+        assertEquals(0, trainHelp.code());
+        assertTrue(trainHelp.out().contains("--model NAME"));
+        assertTrue(run("show", "--help").out().contains("--index N"));
+        Result version = run("--version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().matches("mnist \\d+\\.\\d+\\.\\d+.*\\R"), version.out());
+    }
+
+    @Test
+    void noArgumentsPrintsHelpAndFails() {
+        Result r = run();
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Usage: mnist <command>"));
+    }
+
+    @Test
+    void badUsageIsOneLineAndExitCodeTwo() {
+        assertUsageError(run("fly"), "unknown command 'fly'");
+        assertUsageError(run("train", "--modle", "softmax"), "unknown option --modle (did you mean --model?)");
+        assertUsageError(run("train", "--model", "cnn"), "unknown model 'cnn'");
+        assertUsageError(run("train", "--epochs", "ten"), "--epochs must be a whole number");
+        assertUsageError(run("train", "--epochs", "0"), "--epochs must be between 1");
+        assertUsageError(run("train", "--lr", "-1"), "--lr must be a positive number");
+        assertUsageError(run("train", "--lr", "NaN"), "--lr must be a positive number");
+        assertUsageError(run("train", "--digit", "10", "--model", "logistic"), "--digit must be between 0 and 9");
+        assertUsageError(run("train", "--digit", "3"), "--digit applies to the binary models");
+        assertUsageError(run("train", "--model", "logistic", "--hidden", "8"), "--hidden does not apply to logistic");
+        assertUsageError(run("train", "--backend", "gpu"), "unknown backend 'gpu'");
+        assertUsageError(run("train", "--rng", "mt"), "unknown generator 'mt'");
+        assertUsageError(run("train", "--seed", "-3"), "--seed must be between 0");
+        assertUsageError(run("train", "--threads", "0"), "--threads must be between 1");
+        assertUsageError(run("train", "--epochs"), "--epochs needs a value");
+        assertUsageError(run("train", "--epochs", "3", "--epochs", "4"), "--epochs is given twice");
+        assertUsageError(run("train", "extra"), "unexpected argument 'extra'");
+        assertUsageError(run("train", "--metrics-out", "/no/such/dir/m.json"), "does not exist");
+        assertUsageError(run("show"), "--index is required");
+        assertUsageError(run("show", "--index", "10000"), "--index must be below 10000");
+        assertUsageError(run("show", "--index", "1", "--split", "validation"), "expected train or test");
+    }
+
+    @Test
+    void missingDataDirectoryIsABadInput(@TempDir Path dir) {
+        Result r = run("show", "--index", "0", "--data", dir.resolve("nowhere").toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("nowhere"), r.err());
+    }
+
+    @Test
+    void corruptDataFileIsABadInput(@TempDir Path dir) throws IOException {
+        for (String name : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+                "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
+            Files.write(dir.resolve(name), new byte[] {0, 0, 8, 3, 0, 0, 0, 1});
+        }
+        Result r = run("train", "--model", "logistic", "--data", dir.toString(), "--epochs", "1");
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("-idx"), "names the file: " + r.err());
+        assertFalse(r.err().contains("Exception"), r.err());
+    }
+
+    @Test
+    void showDrawsADigitWithItsLabel() {
+        Result r = run("show", "--split", "train", "--index", "0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("train image 0: label 5"), r.out());
+        assertTrue(r.out().lines().filter(l -> l.startsWith("|")).count() == 28, r.out());
+    }
+
+    @Test
+    void trainPrintsLossesReportAndWritesMetrics(@TempDir Path dir) throws IOException {
+        Path metrics = dir.resolve("metrics.json");
+        Result r = run("train", "--model", "logistic", "--epochs", "12", "--metrics-out", metrics.toString());
+        assertEquals(0, r.code(), r.err());
+        String out = r.out();
+        assertTrue(out.contains("Epoch 0 loss: 0.74711"), out);
+        assertTrue(out.contains("Epoch 10 loss: 0.0730"), out);
+        assertTrue(out.contains("Final loss: "), out);
+        assertTrue(out.contains("precision    recall  f1-score   support"), out);
+        assertTrue(out.contains("weighted avg"), out);
+        assertTrue(out.contains("Test image 0: label not 0 (digit 7), predicted"), out);
+        Matcher accuracy = Pattern.compile("Test accuracy: (0\\.\\d+)").matcher(out);
+        assertTrue(accuracy.find(), out);
+
+        String json = Files.readString(metrics);
+        assertTrue(json.contains("\"model\": \"logistic\""), json);
+        assertTrue(json.contains("\"backend\": \"simd\""), json);
+        assertTrue(json.contains("\"epochs\": 12"), json);
+        assertTrue(json.contains("\"test_accuracy\": " + accuracy.group(1)), json);
+        assertTrue(json.contains("\"confusion_matrix\": ["), json);
+        Matcher losses = Pattern.compile("\"losses\": \\[([^\\]]*)]").matcher(json);
+        assertTrue(losses.find(), json);
+        assertEquals(12, losses.group(1).split(",").length);
+        Matcher seconds = Pattern.compile("\"seconds_per_epoch\": \\[([^\\]]*)]").matcher(json);
+        assertTrue(seconds.find(), json);
+        assertEquals(12, seconds.group(1).split(",").length);
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file left behind");
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package mnist.model;
+
+import mnist.math.Kernels;
+
+/**
+ * The forward and backward passes of a {@link Network} over a batch, with the buffers they need.
+ *
+ * <p>A batch is {@code x (n, inputs)}, one sample per row, and targets {@code y (n, outputs)}: 0/1 for a
+ * sigmoid output, one-hot rows for a softmax. The passes follow the lecture line by line:
+ * <pre>
+ *   Z1 = X W1ᵀ + b1      A1 = sigmoid(Z1)            (every hidden layer)
+ *   Z2 = A1 W2ᵀ + b2     A2 = sigmoid(Z2) or softmax(Z2)
+ *   dZ2 = A2 - Y         dW2 = (1/m) dZ2ᵀ A1         db2 = mean of dZ2
+ *   dA1 = dZ2 W2         dZ1 = dA1 * A1 * (1 - A1)   dW1 = (1/m) dZ1ᵀ X   db1 = mean of dZ1
+ * </pre>
+ * (The lecture keeps samples in columns, so its products read transposed; the arithmetic is the same.)
+ */
+public final class Backprop {
+    private final Network network;
+    private final Kernels kernels;
+    private final int capacity;
+    /** z[l] and a[l]: pre-activation and activation of layer l, each (capacity, out of layer l). */
+    private final float[][] z;
+    private final float[][] a;
+    /** dz[l]: the loss gradient with respect to z[l]; also holds dA on its way back. */
+    private final float[][] dz;
+
+    /** Buffers for batches of up to {@code capacity} samples. */
+    public Backprop(Network network, Kernels kernels, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("batch capacity must be positive, got " + capacity);
+        }
+        this.network = network;
+        this.kernels = kernels;
+        this.capacity = capacity;
+        int layers = network.layerCount();
+        z = new float[layers][];
+        a = new float[layers][];
+        dz = new float[layers][];
+        for (int l = 0; l < layers; l++) {
+            int size = Math.multiplyExact(capacity, network.layer(l).out());
+            z[l] = new float[size];
+            a[l] = new float[size];
+            dz[l] = new float[size];
+        }
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /**
+     * Runs the forward pass of rows {@code [0, n)} of the batch starting at {@code x[xOff]} and returns
+     * the output activations (n, outputs): probabilities, valid until the next call.
+     */
+    public float[] forward(float[] x, int xOff, int n) {
+        checkBatch(n);
+        float[] params = network.parameters();
+        float[] input = x;
+        int inputOff = xOff;
+        for (int l = 0; l < network.layerCount(); l++) {
+            Layer layer = network.layer(l);
+            kernels.linearForward(z[l], input, inputOff, params, layer.weightOffset(), params, layer.biasOffset(),
+                    n, layer.in(), layer.out());
+            int len = n * layer.out();
+            boolean last = l == network.layerCount() - 1;
+            if (last && network.output() == Output.SOFTMAX) {
+                kernels.softmax(a[l], z[l], n, layer.out());
+            } else {
+                kernels.sigmoid(a[l], z[l], len);
+            }
+            input = a[l];
+            inputOff = 0;
+        }
+        return a[network.layerCount() - 1];
+    }
+
+    /**
+     * The mean loss of the last forward pass over its n samples against targets y: binary or
+     * categorical cross-entropy, computed from the logits so that it stays finite in float.
+     */
+    public double loss(float[] y, int n) {
+        int last = network.layerCount() - 1;
+        double sum = network.output() == Output.SOFTMAX
+                ? kernels.softmaxCrossEntropySum(z[last], y, n, network.outputSize())
+                : kernels.binaryCrossEntropySum(z[last], y, n);
+        return sum / n;
+    }
+
+    /**
+     * The backward pass after {@link #forward} of the same batch: writes the gradient of the mean loss
+     * with respect to every parameter into {@code grads}, laid out like the network's parameters.
+     */
+    public void backward(float[] x, int xOff, float[] y, int n, float[] grads) {
+        checkBatch(n);
+        float[] params = network.parameters();
+        float scale = 1f / n;
+        int last = network.layerCount() - 1;
+        // Sigmoid with binary cross-entropy and softmax with categorical cross-entropy share dZ = A - Y.
+        kernels.subtract(dz[last], a[last], y, n * network.outputSize());
+        for (int l = last; l >= 0; l--) {
+            Layer layer = network.layer(l);
+            float[] input = l == 0 ? x : a[l - 1];
+            int inputOff = l == 0 ? xOff : 0;
+            kernels.linearWeightGrad(grads, layer.weightOffset(), dz[l], input, inputOff, n, layer.in(), layer.out(), scale);
+            kernels.linearBiasGrad(grads, layer.biasOffset(), dz[l], n, layer.out(), scale);
+            if (l > 0) {
+                // dA of the layer below, then through its sigmoid: dZ = dA * A * (1 - A), in place.
+                kernels.linearInputGrad(dz[l - 1], dz[l], params, layer.weightOffset(), n, layer.in(), layer.out());
+                kernels.sigmoidBackward(dz[l - 1], dz[l - 1], a[l - 1], n * layer.in());
+            }
+        }
+    }
+
+    private void checkBatch(int n) {
+        if (n < 1 || n > capacity) {
+            throw new IllegalArgumentException("batch of " + n + " samples does not fit buffers for " + capacity);
+        }
+    }
+}
