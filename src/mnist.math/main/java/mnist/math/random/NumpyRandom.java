@@ -80,8 +80,8 @@ public final class NumpyRandom implements RandomSource {
     /** {@code random_sample()}: 27 high bits of one draw and 26 of the next make a 53-bit fraction. */
     @Override
     public double nextDouble() {
-        long a = (nextInt() >>> 5) & 0xFFFF_FFFFL;
-        long b = (nextInt() >>> 6) & 0xFFFF_FFFFL;
+        int a = nextInt() >>> 5; // 27 bits, so non-negative
+        int b = nextInt() >>> 6; // 26 bits
         return (a * 67108864.0 + b) / 9007199254740992.0;
     }
 
