@@ -88,6 +88,7 @@ public final class IdxArray {
         return name + ": " + shapeText() + " unsigned bytes";
     }
 
+    /** Equal if the shapes and values are; the names are not compared. */
     @Override
     public boolean equals(Object other) {
         return other instanceof IdxArray that

@@ -133,8 +133,9 @@ public final class IdxReader {
         }
         // Trust the header for the allocation only where the file's own size confirms it; a forged
         // gzip trailer could confirm anything, so it also has to be within deflate's reach.
-        boolean sizeConfirmed = fileSize >= 0
-                || (trailerSize == (expectedBytes & 0xFFFF_FFFFL) && expectedBytes <= MAX_DEFLATE_RATIO * packedSize);
+        boolean trailerAgrees = trailerSize == (expectedBytes & 0xFFFF_FFFFL)
+                && expectedBytes <= MAX_DEFLATE_RATIO * packedSize;
+        boolean sizeConfirmed = fileSize >= 0 || trailerAgrees;
         int firstChunk = sizeConfirmed ? (int) count : (int) Math.min(count, FIRST_CHUNK);
         byte[] values = readValues(in, (int) count, firstChunk);
         if (values.length < count) {

@@ -64,6 +64,9 @@ public final class Mnist {
             } catch (IOException e) {
                 throw new DatasetException(displayBundled(resource), "cannot read: " + e, e);
             }
+            if (sums.digestOf(file.fileName).isEmpty()) {
+                throw new DatasetException(displayBundled(Sha256Sums.FILE_NAME), "does not list " + file.fileName);
+            }
             sums.verifyContent(arrays[file.ordinal()], file.fileName);
         }
         return of(BUNDLED_SOURCE, arrays);
