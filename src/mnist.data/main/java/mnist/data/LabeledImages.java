@@ -1,0 +1,211 @@
+package mnist.data;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Images with a digit label each, ready for training: {@code images()} is (size, features) row-major,
+ * pixels scaled to [0, 1]; labels are 0 to 9.
+ *
+ * <p>Only the float pixels are kept (the training set's are 188 MB), not the bytes they came from.
+ * The instance does not change; {@link #images()} shares its array instead of copying it.
+ */
+public final class LabeledImages {
+    /** The number of classes, the digits 0 to 9. */
+    public static final int CLASSES = 10;
+
+    private final String name;
+    private final int rows;
+    private final int cols;
+    private final float[] images; // (size, rows * cols)
+    private final byte[] labels;  // (size)
+
+    /** Takes ownership of the arrays, which the caller has checked. */
+    private LabeledImages(String name, int rows, int cols, float[] images, byte[] labels) {
+        this.name = name;
+        this.rows = rows;
+        this.cols = cols;
+        this.images = images;
+        this.labels = labels;
+    }
+
+    /**
+     * Copies {@code images}, (labels.length, rows * cols) row-major with values in [0, 1], and
+     * {@code labels}, each 0 to 9; {@code name} describes them in messages.
+     */
+    public static LabeledImages of(String name, int rows, int cols, float[] images, int[] labels) {
+        Objects.requireNonNull(name, "name");
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException(name + ": image size " + rows + "x" + cols + " is empty");
+        }
+        if ((long) labels.length * rows * cols != images.length) {
+            throw new IllegalArgumentException(name + ": " + images.length + " pixels are not "
+                    + labels.length + " images of " + rows + "x" + cols);
+        }
+        byte[] labelBytes = new byte[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= CLASSES) {
+                throw new IllegalArgumentException(name + ": label " + labels[i] + " at index " + i
+                        + " is outside 0.." + (CLASSES - 1));
+            }
+            labelBytes[i] = (byte) labels[i];
+        }
+        for (int p = 0; p < images.length; p++) {
+            if (!(images[p] >= 0f && images[p] <= 1f)) { // also rejects NaN
+                throw new IllegalArgumentException(name + ": pixel " + images[p] + " at flat index " + p
+                        + " is outside [0, 1]");
+            }
+        }
+        return new LabeledImages(name, rows, cols, images.clone(), labelBytes);
+    }
+
+    /**
+     * From IDX arrays already checked to be images (n, rows, cols) and labels (n) within 0..9:
+     * scales each pixel p to p / 255f.
+     */
+    static LabeledImages fromIdx(String name, IdxArray images, IdxArray labels) {
+        byte[] pixels = images.values();
+        float[] scaled = new float[pixels.length];
+        for (int p = 0; p < pixels.length; p++) {
+            scaled[p] = (pixels[p] & 0xFF) / 255f;
+        }
+        return new LabeledImages(name, images.dimension(1), images.dimension(2), scaled, labels.values().clone());
+    }
+
+    /** What these images are, e.g. {@code bundled MNIST train}, for messages. */
+    public String name() {
+        return name;
+    }
+
+    /** The number of images. */
+    public int size() {
+        return labels.length;
+    }
+
+    /** The height of each image in pixels. */
+    public int rows() {
+        return rows;
+    }
+
+    /** The width of each image in pixels. */
+    public int cols() {
+        return cols;
+    }
+
+    /** The number of pixels in one image, {@code rows() * cols()}. */
+    public int features() {
+        return rows * cols;
+    }
+
+    /**
+     * All pixels, (size, features) row-major, each in [0, 1]. The array is shared, not copied (it is
+     * large): the caller must not modify it.
+     */
+    public float[] images() {
+        return images;
+    }
+
+    /** A copy of image {@code i}, (rows, cols) row-major, for display. */
+    public float[] image(int i) {
+        Objects.checkIndex(i, size());
+        return Arrays.copyOfRange(images, i * features(), (i + 1) * features());
+    }
+
+    /** The label of image {@code i}, 0 to 9. */
+    public int label(int i) {
+        return labels[i];
+    }
+
+    /** A copy of all labels, each 0 to 9. */
+    public int[] labels() {
+        int[] copy = new int[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            copy[i] = labels[i];
+        }
+        return copy;
+    }
+
+    /** How many images carry each label: element d counts the label d. */
+    public int[] labelCounts() {
+        int[] counts = new int[CLASSES];
+        for (byte label : labels) {
+            counts[label]++;
+        }
+        return counts;
+    }
+
+    /** Targets for a yes/no classifier: (size), 1 where the label is {@code digit}, else 0. */
+    public float[] binaryTargets(int digit) {
+        Objects.checkIndex(digit, CLASSES);
+        float[] targets = new float[labels.length];
+        for (int i = 0; i < labels.length; i++) {
+            targets[i] = labels[i] == digit ? 1f : 0f;
+        }
+        return targets;
+    }
+
+    /** One-hot targets: (size, classes) row-major, 1 in column label(i) of row i. */
+    public float[] oneHot(int classes) {
+        if (classes < CLASSES) {
+            throw new IllegalArgumentException(name + ": " + classes + " classes cannot hold labels 0.."
+                    + (CLASSES - 1));
+        }
+        float[] targets = new float[Math.multiplyExact(labels.length, classes)];
+        for (int i = 0; i < labels.length; i++) {
+            targets[i * classes + labels[i]] = 1f;
+        }
+        return targets;
+    }
+
+    /**
+     * The images reordered so that new image i is old image {@code permutation[i]}; the caller's seeded
+     * generator makes the permutation. Rejects anything that is not a permutation of 0..size-1.
+     */
+    public LabeledImages permuted(int[] permutation) {
+        int n = size();
+        if (permutation.length != n) {
+            throw new IllegalArgumentException(name + ": permutation has " + permutation.length
+                    + " entries, expected " + n);
+        }
+        boolean[] seen = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            int from = permutation[i];
+            if (from < 0 || from >= n) {
+                throw new IllegalArgumentException(name + ": permutation[" + i + "] = " + from
+                        + " is outside 0.." + (n - 1));
+            }
+            if (seen[from]) {
+                throw new IllegalArgumentException(name + ": permutation[" + i + "] = " + from
+                        + " repeats an earlier entry");
+            }
+            seen[from] = true;
+        }
+        int features = features();
+        float[] newImages = new float[images.length];
+        byte[] newLabels = new byte[n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(images, permutation[i] * features, newImages, i * features, features);
+            newLabels[i] = labels[permutation[i]];
+        }
+        return new LabeledImages(name, rows, cols, newImages, newLabels);
+    }
+
+    /** Images {@code from} (inclusive) to {@code to} (exclusive), copied. */
+    public LabeledImages subset(int from, int to) {
+        Objects.checkFromToIndex(from, to, size());
+        int features = features();
+        return new LabeledImages(name + " [" + from + ", " + to + ")", rows, cols,
+                Arrays.copyOfRange(images, from * features, to * features),
+                Arrays.copyOfRange(labels, from, to));
+    }
+
+    /** The first {@code n} images, copied; for small tests. */
+    public LabeledImages head(int n) {
+        return subset(0, n);
+    }
+
+    @Override
+    public String toString() {
+        return name + ": " + size() + " images of " + rows + "x" + cols;
+    }
+}

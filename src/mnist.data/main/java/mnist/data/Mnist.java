@@ -1,0 +1,189 @@
+package mnist.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An MNIST-shaped data set: the files' own split into {@link #train()} (60,000 images for MNIST)
+ * and {@link #test()} (10,000), 28x28 pixels, labels 0 to 9.
+ *
+ * <p>{@link #loadBundled()} reads the copy of MNIST inside this module; {@link #load(Path)} reads
+ * any directory laid out the same way, e.g. Fashion-MNIST.
+ */
+public final class Mnist {
+    private static final String BUNDLED_SOURCE = "bundled MNIST";
+    private static final String BUNDLED_DIRECTORY = "bundled/";
+
+    /** The standard file names, without the optional {@code .gz}. */
+    private enum DataFile {
+        TRAIN_IMAGES("train-images-idx3-ubyte"),
+        TRAIN_LABELS("train-labels-idx1-ubyte"),
+        TEST_IMAGES("t10k-images-idx3-ubyte"),
+        TEST_LABELS("t10k-labels-idx1-ubyte");
+
+        final String fileName;
+
+        DataFile(String fileName) {
+            this.fileName = fileName;
+        }
+    }
+
+    private final String source;
+    private final LabeledImages train;
+    private final LabeledImages test;
+
+    private Mnist(String source, LabeledImages train, LabeledImages test) {
+        this.source = source;
+        this.train = train;
+        this.test = test;
+    }
+
+    /**
+     * Reads the MNIST copy bundled in this module (it works from any working directory and inside a
+     * jlink image) and checks its unpacked content against the bundled SHA256SUMS.
+     */
+    public static Mnist loadBundled() throws DatasetException {
+        Sha256Sums sums;
+        try (InputStream in = openBundled(Sha256Sums.FILE_NAME)) {
+            sums = Sha256Sums.parse(in, displayBundled(Sha256Sums.FILE_NAME));
+        } catch (DatasetException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new DatasetException(displayBundled(Sha256Sums.FILE_NAME), "cannot read: " + e, e);
+        }
+        IdxArray[] arrays = new IdxArray[DataFile.values().length];
+        for (DataFile file : DataFile.values()) {
+            String resource = file.fileName + ".gz";
+            try (InputStream in = openBundled(resource)) {
+                arrays[file.ordinal()] = IdxReader.read(in, displayBundled(resource));
+            } catch (DatasetException e) {
+                throw e;
+            } catch (IOException e) {
+                throw new DatasetException(displayBundled(resource), "cannot read: " + e, e);
+            }
+            if (sums.digestOf(file.fileName).isEmpty()) {
+                throw new DatasetException(displayBundled(Sha256Sums.FILE_NAME), "does not list " + file.fileName);
+            }
+            sums.verifyContent(arrays[file.ordinal()], file.fileName);
+        }
+        return of(BUNDLED_SOURCE, arrays);
+    }
+
+    /**
+     * Reads the four standard files from {@code directory}: {@code train-images-idx3-ubyte},
+     * {@code train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte} and {@code t10k-labels-idx1-ubyte},
+     * each plain or with {@code .gz} (the plain one is taken if both exist). If the directory holds a
+     * SHA256SUMS file, every one of these files it lists (by plain or by .gz name) is checked.
+     */
+    public static Mnist load(Path directory) throws DatasetException {
+        if (!Files.isDirectory(directory)) {
+            throw new DatasetException(directory.toString(), Files.exists(directory)
+                    ? "not a directory" : "directory not found");
+        }
+        Path sumsFile = directory.resolve(Sha256Sums.FILE_NAME);
+        Sha256Sums sums = Files.exists(sumsFile) ? Sha256Sums.read(sumsFile) : null;
+        IdxArray[] arrays = new IdxArray[DataFile.values().length];
+        for (DataFile file : DataFile.values()) {
+            Path path = find(directory, file);
+            arrays[file.ordinal()] = IdxReader.read(path);
+            if (sums != null) {
+                sums.verifyFile(path);
+                sums.verifyContent(arrays[file.ordinal()], file.fileName);
+            }
+        }
+        return of(directory.toString(), arrays);
+    }
+
+    /** Where the data came from: {@code bundled MNIST} or the directory. */
+    public String source() {
+        return source;
+    }
+
+    /** The training split, in the files' order. */
+    public LabeledImages train() {
+        return train;
+    }
+
+    /** The test split, in the files' order. */
+    public LabeledImages test() {
+        return test;
+    }
+
+    @Override
+    public String toString() {
+        return source + ": train " + train.size() + ", test " + test.size() + " images of "
+                + train.rows() + "x" + train.cols();
+    }
+
+    /** Checks the arrays' shapes and labels against each other, then converts them. */
+    private static Mnist of(String source, IdxArray[] arrays) throws DatasetException {
+        IdxArray trainImages = arrays[DataFile.TRAIN_IMAGES.ordinal()];
+        IdxArray trainLabels = arrays[DataFile.TRAIN_LABELS.ordinal()];
+        IdxArray testImages = arrays[DataFile.TEST_IMAGES.ordinal()];
+        IdxArray testLabels = arrays[DataFile.TEST_LABELS.ordinal()];
+        checkSplit(trainImages, trainLabels);
+        checkSplit(testImages, testLabels);
+        if (testImages.dimension(1) != trainImages.dimension(1)
+                || testImages.dimension(2) != trainImages.dimension(2)) {
+            throw new DatasetException(testImages.name(), "images are " + testImages.dimension(1) + "x"
+                    + testImages.dimension(2) + " pixels but " + trainImages.name() + " has "
+                    + trainImages.dimension(1) + "x" + trainImages.dimension(2));
+        }
+        // Convert one split at a time so that only one split's bytes and floats coexist.
+        LabeledImages train = LabeledImages.fromIdx(source + " train", trainImages, trainLabels);
+        arrays[DataFile.TRAIN_IMAGES.ordinal()] = null;
+        trainImages = null;
+        LabeledImages test = LabeledImages.fromIdx(source + " test", testImages, testLabels);
+        return new Mnist(source, train, test);
+    }
+
+    private static void checkSplit(IdxArray images, IdxArray labels) throws DatasetException {
+        if (images.dimensions() != 3) {
+            throw new DatasetException(images.name(), "images need 3 dimensions (count, rows, cols), found "
+                    + images.dimensions() + " (shape " + images.shapeText() + ")");
+        }
+        if (labels.dimensions() != 1) {
+            throw new DatasetException(labels.name(), "labels need 1 dimension (count), found "
+                    + labels.dimensions() + " (shape " + labels.shapeText() + ")");
+        }
+        if (labels.dimension(0) != images.dimension(0)) {
+            throw new DatasetException(labels.name(), "count mismatch: " + labels.dimension(0)
+                    + " labels, but " + images.name() + " has " + images.dimension(0) + " images");
+        }
+        for (int i = 0; i < labels.length(); i++) {
+            int label = labels.unsignedValue(i);
+            if (label >= LabeledImages.CLASSES) {
+                throw new DatasetException(labels.name(), "label " + label + " at index " + i
+                        + " is outside 0.." + (LabeledImages.CLASSES - 1));
+            }
+        }
+    }
+
+    /** The plain file if present, else the gzipped one; an error names both if neither exists. */
+    private static Path find(Path directory, DataFile file) throws DatasetException {
+        List<Path> candidates = List.of(directory.resolve(file.fileName), directory.resolve(file.fileName + ".gz"));
+        for (Path candidate : candidates) {
+            if (Files.isRegularFile(candidate)) {
+                return candidate;
+            }
+        }
+        throw new DatasetException(candidates.getFirst().toString(), "not found: looked for "
+                + file.fileName + " and " + file.fileName + ".gz in " + directory);
+    }
+
+    private static InputStream openBundled(String resource) throws DatasetException {
+        InputStream in = Mnist.class.getResourceAsStream(BUNDLED_DIRECTORY + resource);
+        if (in == null) {
+            throw new DatasetException(displayBundled(resource),
+                    "missing from the module's resources (" + BUNDLED_DIRECTORY + resource + ")");
+        }
+        return in;
+    }
+
+    private static String displayBundled(String resource) {
+        return resource + " (bundled)";
+    }
+}
