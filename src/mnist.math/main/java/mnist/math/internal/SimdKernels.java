@@ -10,8 +10,8 @@ import mnist.math.Backend;
 /**
  * The Vector API kernels. Shapes: x (n, in), w (out, in), y (n, out), all row-major.
  *
- * <p>Forward is in dot form (4 rows x 4 outputs of vector accumulators, one lane reduction per
- * output); the weight and input gradients are in broadcast form (4 output rows x 4 vectors of
+ * <p>Forward is in dot form (4 rows x 2 outputs of vector accumulators, one lane reduction per
+ * output); the weight and input gradients are in broadcast form (4 output rows x 2 vectors of
  * columns in registers, one broadcast and one fused multiply-add per term), with the same order
  * of operations per element as the scalar twin.
  */
@@ -40,14 +40,20 @@ public final class SimdKernels extends AbstractKernels {
 
     // ---- GEMM --------------------------------------------------------------------------------------
 
-    /** The reduced vector accumulator plus the scalar tail k in [kb, in), in k order. */
-    private static float finish(FloatVector acc, float[] x, int xRow, float[] w, int wRow, int kb, int in) {
-        float s = acc.reduceLanes(VectorOperators.ADD);
+    /** s plus the scalar tail k in [kb, in) of the dot product, in k order. */
+    private static float tail(float s, float[] x, int xRow, float[] w, int wRow, int kb, int in) {
         for (int k = kb; k < in; k++) {
             s = Math.fma(x[xRow + k], w[wRow + k], s);
         }
         return s;
     }
+
+    /*
+     * Register tiles are sized for 16 vector registers (AVX2; C2 spills beyond): forward keeps
+     * 4 rows x 2 outputs = 8 accumulators (+ 2 w vectors + 1 x vector); the broadcast GEMM keeps
+     * 4 rows x 2 vectors of columns = 8 accumulators (+ 2 B vectors + 1 broadcast). Vectors never
+     * cross a method boundary (that would box them).
+     */
 
     @Override
     protected void forwardRows(float[] y, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
@@ -57,44 +63,36 @@ public final class SimdKernels extends AbstractKernels {
         for (; i + 4 <= r1; i += 4) {
             int x0 = xOff + i * in, x1 = x0 + in, x2 = x1 + in, x3 = x2 + in;
             int o = 0;
-            for (; o + 4 <= out; o += 4) {
-                int w0 = wOff + o * in, w1 = w0 + in, w2 = w1 + in, w3 = w2 + in;
-                FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c02 = c00, c03 = c00;
-                FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-                FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00;
-                FloatVector c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+            for (; o + 2 <= out; o += 2) {
+                int w0 = wOff + o * in, w1 = w0 + in;
+                FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
+                FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
                 for (int k = 0; k < kb; k += L) {
                     FloatVector b0 = FloatVector.fromArray(SPECIES, w, w0 + k);
                     FloatVector b1 = FloatVector.fromArray(SPECIES, w, w1 + k);
-                    FloatVector b2 = FloatVector.fromArray(SPECIES, w, w2 + k);
-                    FloatVector b3 = FloatVector.fromArray(SPECIES, w, w3 + k);
                     FloatVector a = FloatVector.fromArray(SPECIES, x, x0 + k);
-                    c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
+                    c00 = a.fma(b0, c00);
+                    c01 = a.fma(b1, c01);
                     a = FloatVector.fromArray(SPECIES, x, x1 + k);
-                    c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
+                    c10 = a.fma(b0, c10);
+                    c11 = a.fma(b1, c11);
                     a = FloatVector.fromArray(SPECIES, x, x2 + k);
-                    c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
+                    c20 = a.fma(b0, c20);
+                    c21 = a.fma(b1, c21);
                     a = FloatVector.fromArray(SPECIES, x, x3 + k);
-                    c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
+                    c30 = a.fma(b0, c30);
+                    c31 = a.fma(b1, c31);
                 }
-                float e0 = bias(b, bOff, o), e1 = bias(b, bOff, o + 1), e2 = bias(b, bOff, o + 2), e3 = bias(b, bOff, o + 3);
+                float e0 = bias(b, bOff, o), e1 = bias(b, bOff, o + 1);
                 int y0 = i * out + o, y1 = y0 + out, y2 = y1 + out, y3 = y2 + out;
-                y[y0] = finish(c00, x, x0, w, w0, kb, in) + e0;
-                y[y0 + 1] = finish(c01, x, x0, w, w1, kb, in) + e1;
-                y[y0 + 2] = finish(c02, x, x0, w, w2, kb, in) + e2;
-                y[y0 + 3] = finish(c03, x, x0, w, w3, kb, in) + e3;
-                y[y1] = finish(c10, x, x1, w, w0, kb, in) + e0;
-                y[y1 + 1] = finish(c11, x, x1, w, w1, kb, in) + e1;
-                y[y1 + 2] = finish(c12, x, x1, w, w2, kb, in) + e2;
-                y[y1 + 3] = finish(c13, x, x1, w, w3, kb, in) + e3;
-                y[y2] = finish(c20, x, x2, w, w0, kb, in) + e0;
-                y[y2 + 1] = finish(c21, x, x2, w, w1, kb, in) + e1;
-                y[y2 + 2] = finish(c22, x, x2, w, w2, kb, in) + e2;
-                y[y2 + 3] = finish(c23, x, x2, w, w3, kb, in) + e3;
-                y[y3] = finish(c30, x, x3, w, w0, kb, in) + e0;
-                y[y3 + 1] = finish(c31, x, x3, w, w1, kb, in) + e1;
-                y[y3 + 2] = finish(c32, x, x3, w, w2, kb, in) + e2;
-                y[y3 + 3] = finish(c33, x, x3, w, w3, kb, in) + e3;
+                y[y0] = tail(c00.reduceLanes(VectorOperators.ADD), x, x0, w, w0, kb, in) + e0;
+                y[y0 + 1] = tail(c01.reduceLanes(VectorOperators.ADD), x, x0, w, w1, kb, in) + e1;
+                y[y1] = tail(c10.reduceLanes(VectorOperators.ADD), x, x1, w, w0, kb, in) + e0;
+                y[y1 + 1] = tail(c11.reduceLanes(VectorOperators.ADD), x, x1, w, w1, kb, in) + e1;
+                y[y2] = tail(c20.reduceLanes(VectorOperators.ADD), x, x2, w, w0, kb, in) + e0;
+                y[y2 + 1] = tail(c21.reduceLanes(VectorOperators.ADD), x, x2, w, w1, kb, in) + e1;
+                y[y3] = tail(c30.reduceLanes(VectorOperators.ADD), x, x3, w, w0, kb, in) + e0;
+                y[y3 + 1] = tail(c31.reduceLanes(VectorOperators.ADD), x, x3, w, w1, kb, in) + e1;
             }
             for (; o < out; o++) {
                 int w0 = wOff + o * in;
@@ -107,10 +105,10 @@ public final class SimdKernels extends AbstractKernels {
                     c3 = FloatVector.fromArray(SPECIES, x, x3 + k).fma(bk, c3);
                 }
                 float e = bias(b, bOff, o);
-                y[i * out + o] = finish(c0, x, x0, w, w0, kb, in) + e;
-                y[(i + 1) * out + o] = finish(c1, x, x1, w, w0, kb, in) + e;
-                y[(i + 2) * out + o] = finish(c2, x, x2, w, w0, kb, in) + e;
-                y[(i + 3) * out + o] = finish(c3, x, x3, w, w0, kb, in) + e;
+                y[i * out + o] = tail(c0.reduceLanes(VectorOperators.ADD), x, x0, w, w0, kb, in) + e;
+                y[(i + 1) * out + o] = tail(c1.reduceLanes(VectorOperators.ADD), x, x1, w, w0, kb, in) + e;
+                y[(i + 2) * out + o] = tail(c2.reduceLanes(VectorOperators.ADD), x, x2, w, w0, kb, in) + e;
+                y[(i + 3) * out + o] = tail(c3.reduceLanes(VectorOperators.ADD), x, x3, w, w0, kb, in) + e;
             }
         }
         for (; i < r1; i++) {
@@ -121,7 +119,7 @@ public final class SimdKernels extends AbstractKernels {
                 for (int k = 0; k < kb; k += L) {
                     c = FloatVector.fromArray(SPECIES, x, x0 + k).fma(FloatVector.fromArray(SPECIES, w, w0 + k), c);
                 }
-                y[i * out + o] = finish(c, x, x0, w, w0, kb, in) + bias(b, bOff, o);
+                y[i * out + o] = tail(c.reduceLanes(VectorOperators.ADD), x, x0, w, w0, kb, in) + bias(b, bOff, o);
             }
         }
     }
@@ -134,47 +132,41 @@ public final class SimdKernels extends AbstractKernels {
             int a0 = aOff + r * aRs, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs;
             int c0 = cOff + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
             int k = k0;
-            for (; k + 4 * L <= k1; k += 4 * L) {
+            for (; k + 2 * L <= k1; k += 2 * L) {
                 FloatVector s00 = FloatVector.fromArray(SPECIES, c, c0 + k);
                 FloatVector s01 = FloatVector.fromArray(SPECIES, c, c0 + k + L);
-                FloatVector s02 = FloatVector.fromArray(SPECIES, c, c0 + k + 2 * L);
-                FloatVector s03 = FloatVector.fromArray(SPECIES, c, c0 + k + 3 * L);
                 FloatVector s10 = FloatVector.fromArray(SPECIES, c, c1 + k);
                 FloatVector s11 = FloatVector.fromArray(SPECIES, c, c1 + k + L);
-                FloatVector s12 = FloatVector.fromArray(SPECIES, c, c1 + k + 2 * L);
-                FloatVector s13 = FloatVector.fromArray(SPECIES, c, c1 + k + 3 * L);
                 FloatVector s20 = FloatVector.fromArray(SPECIES, c, c2 + k);
                 FloatVector s21 = FloatVector.fromArray(SPECIES, c, c2 + k + L);
-                FloatVector s22 = FloatVector.fromArray(SPECIES, c, c2 + k + 2 * L);
-                FloatVector s23 = FloatVector.fromArray(SPECIES, c, c2 + k + 3 * L);
                 FloatVector s30 = FloatVector.fromArray(SPECIES, c, c3 + k);
                 FloatVector s31 = FloatVector.fromArray(SPECIES, c, c3 + k + L);
-                FloatVector s32 = FloatVector.fromArray(SPECIES, c, c3 + k + 2 * L);
-                FloatVector s33 = FloatVector.fromArray(SPECIES, c, c3 + k + 3 * L);
                 for (int t = t0; t < t1; t++) {
                     int bt = bOff + t * ldb + k;
                     FloatVector b0 = FloatVector.fromArray(SPECIES, b, bt);
                     FloatVector b1 = FloatVector.fromArray(SPECIES, b, bt + L);
-                    FloatVector b2 = FloatVector.fromArray(SPECIES, b, bt + 2 * L);
-                    FloatVector b3 = FloatVector.fromArray(SPECIES, b, bt + 3 * L);
                     int at = t * aTs;
                     FloatVector v = bc(a[a0 + at]);
-                    s00 = v.fma(b0, s00); s01 = v.fma(b1, s01); s02 = v.fma(b2, s02); s03 = v.fma(b3, s03);
+                    s00 = v.fma(b0, s00);
+                    s01 = v.fma(b1, s01);
                     v = bc(a[a1 + at]);
-                    s10 = v.fma(b0, s10); s11 = v.fma(b1, s11); s12 = v.fma(b2, s12); s13 = v.fma(b3, s13);
+                    s10 = v.fma(b0, s10);
+                    s11 = v.fma(b1, s11);
                     v = bc(a[a2 + at]);
-                    s20 = v.fma(b0, s20); s21 = v.fma(b1, s21); s22 = v.fma(b2, s22); s23 = v.fma(b3, s23);
+                    s20 = v.fma(b0, s20);
+                    s21 = v.fma(b1, s21);
                     v = bc(a[a3 + at]);
-                    s30 = v.fma(b0, s30); s31 = v.fma(b1, s31); s32 = v.fma(b2, s32); s33 = v.fma(b3, s33);
+                    s30 = v.fma(b0, s30);
+                    s31 = v.fma(b1, s31);
                 }
-                s00.intoArray(c, c0 + k); s01.intoArray(c, c0 + k + L);
-                s02.intoArray(c, c0 + k + 2 * L); s03.intoArray(c, c0 + k + 3 * L);
-                s10.intoArray(c, c1 + k); s11.intoArray(c, c1 + k + L);
-                s12.intoArray(c, c1 + k + 2 * L); s13.intoArray(c, c1 + k + 3 * L);
-                s20.intoArray(c, c2 + k); s21.intoArray(c, c2 + k + L);
-                s22.intoArray(c, c2 + k + 2 * L); s23.intoArray(c, c2 + k + 3 * L);
-                s30.intoArray(c, c3 + k); s31.intoArray(c, c3 + k + L);
-                s32.intoArray(c, c3 + k + 2 * L); s33.intoArray(c, c3 + k + 3 * L);
+                s00.intoArray(c, c0 + k);
+                s01.intoArray(c, c0 + k + L);
+                s10.intoArray(c, c1 + k);
+                s11.intoArray(c, c1 + k + L);
+                s20.intoArray(c, c2 + k);
+                s21.intoArray(c, c2 + k + L);
+                s30.intoArray(c, c3 + k);
+                s31.intoArray(c, c3 + k + L);
             }
             for (; k + L <= k1; k += L) {
                 FloatVector s0 = FloatVector.fromArray(SPECIES, c, c0 + k);
@@ -189,8 +181,10 @@ public final class SimdKernels extends AbstractKernels {
                     s2 = bc(a[a2 + at]).fma(bk, s2);
                     s3 = bc(a[a3 + at]).fma(bk, s3);
                 }
-                s0.intoArray(c, c0 + k); s1.intoArray(c, c1 + k);
-                s2.intoArray(c, c2 + k); s3.intoArray(c, c3 + k);
+                s0.intoArray(c, c0 + k);
+                s1.intoArray(c, c1 + k);
+                s2.intoArray(c, c2 + k);
+                s3.intoArray(c, c3 + k);
             }
             for (; k < k1; k++) {
                 float s0 = c[c0 + k], s1 = c[c1 + k], s2 = c[c2 + k], s3 = c[c3 + k];
@@ -202,42 +196,30 @@ public final class SimdKernels extends AbstractKernels {
                     s2 = Math.fma(a[a2 + at], bk, s2);
                     s3 = Math.fma(a[a3 + at], bk, s3);
                 }
-                c[c0 + k] = s0; c[c1 + k] = s1; c[c2 + k] = s2; c[c3 + k] = s3;
+                c[c0 + k] = s0;
+                c[c1 + k] = s1;
+                c[c2 + k] = s2;
+                c[c3 + k] = s3;
             }
         }
+        // leftover rows (all of them when there are fewer than 4, e.g. the logistic dw with out = 1):
+        // stream the B rows in order, the C row (a few KB) staying in L1
+        int kv = k0 + SPECIES.loopBound(k1 - k0);
         for (; r < r1; r++) {
             int a0 = aOff + r * aRs;
             int c0 = cOff + r * ldc;
-            int k = k0;
-            for (; k + 4 * L <= k1; k += 4 * L) {
-                FloatVector s0 = FloatVector.fromArray(SPECIES, c, c0 + k);
-                FloatVector s1 = FloatVector.fromArray(SPECIES, c, c0 + k + L);
-                FloatVector s2 = FloatVector.fromArray(SPECIES, c, c0 + k + 2 * L);
-                FloatVector s3 = FloatVector.fromArray(SPECIES, c, c0 + k + 3 * L);
-                for (int t = t0; t < t1; t++) {
-                    int bt = bOff + t * ldb + k;
-                    FloatVector v = bc(a[a0 + t * aTs]);
-                    s0 = v.fma(FloatVector.fromArray(SPECIES, b, bt), s0);
-                    s1 = v.fma(FloatVector.fromArray(SPECIES, b, bt + L), s1);
-                    s2 = v.fma(FloatVector.fromArray(SPECIES, b, bt + 2 * L), s2);
-                    s3 = v.fma(FloatVector.fromArray(SPECIES, b, bt + 3 * L), s3);
+            for (int t = t0; t < t1; t++) {
+                float at = a[a0 + t * aTs];
+                FloatVector v = bc(at);
+                int bt = bOff + t * ldb;
+                int k = k0;
+                for (; k < kv; k += L) {
+                    v.fma(FloatVector.fromArray(SPECIES, b, bt + k), FloatVector.fromArray(SPECIES, c, c0 + k))
+                            .intoArray(c, c0 + k);
                 }
-                s0.intoArray(c, c0 + k); s1.intoArray(c, c0 + k + L);
-                s2.intoArray(c, c0 + k + 2 * L); s3.intoArray(c, c0 + k + 3 * L);
-            }
-            for (; k + L <= k1; k += L) {
-                FloatVector s = FloatVector.fromArray(SPECIES, c, c0 + k);
-                for (int t = t0; t < t1; t++) {
-                    s = bc(a[a0 + t * aTs]).fma(FloatVector.fromArray(SPECIES, b, bOff + t * ldb + k), s);
+                for (; k < k1; k++) {
+                    c[c0 + k] = Math.fma(at, b[bt + k], c[c0 + k]);
                 }
-                s.intoArray(c, c0 + k);
-            }
-            for (; k < k1; k++) {
-                float s = c[c0 + k];
-                for (int t = t0; t < t1; t++) {
-                    s = Math.fma(a[a0 + t * aTs], b[bOff + t * ldb + k], s);
-                }
-                c[c0 + k] = s;
             }
         }
     }
