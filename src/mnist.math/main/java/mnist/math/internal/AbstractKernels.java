@@ -1,0 +1,375 @@
+package mnist.math.internal;
+
+import java.util.Objects;
+import mnist.math.Kernels;
+
+/**
+ * What both backends share: argument checks, the split of work into contiguous chunks (one per
+ * thread), and the fixed blocks of the reductions. Subclasses supply the range kernels.
+ *
+ * <p>Determinism: every output element is computed by code whose order of operations does not depend
+ * on where the chunk boundaries fall (register tiles and their tails accumulate each element in the
+ * same order, with fused multiply-adds on both paths), so chunk boundaries may depend on the thread
+ * count; reductions are over {@link #BLOCK}-element blocks whose partials are added in block order.
+ */
+public abstract class AbstractKernels implements Kernels {
+
+    /** Elements per block of the sum, dot and binary cross-entropy reductions. */
+    static final int BLOCK = 4096;
+    /** Rows per block of the softmax cross-entropy reduction. */
+    static final int ROW_BLOCK = 256;
+    /** Element-wise kernels go parallel from this length on. */
+    static final int PAR_ELEMENTS = 1 << 15;
+    /** Matrix kernels go parallel from this many multiply-adds on. */
+    static final long PAR_MACS = 1L << 16;
+    /** Samples per cache block of the weight gradient (128 x 784 floats = 400 KB, within a 512 KB L2). */
+    static final int DW_SAMPLES = 128;
+
+    /** Rows per invocation of the forward and input-gradient kernels (see {@link #parallel}). */
+    static final int ROW_STEP = 64;
+    /** Elements per invocation of the element-wise kernels. */
+    static final int ELEMENT_STEP = 8192;
+
+    private final int threads;
+    private final WorkerPool pool;
+
+    protected AbstractKernels(int threads, String name) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        this.threads = threads;
+        this.pool = threads == 1 ? null : new WorkerPool(threads, "mnist-" + name);
+    }
+
+    @Override
+    public final int threads() {
+        return threads;
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.close();
+        }
+    }
+
+    @FunctionalInterface
+    protected interface RangeTask {
+        void run(int from, int to);
+    }
+
+    /** The bound of chunk {@code i} of {@code parts} over [0, total), inner bounds multiples of {@code align}. */
+    static int bound(int total, int parts, int i, int align) {
+        if (i >= parts) {
+            return total;
+        }
+        long b = (long) total * i / parts;
+        return (int) (b - b % align);
+    }
+
+    /**
+     * Runs task over [0, total), split into up to {@code threads} aligned chunks when {@code big}; each
+     * chunk is fed to the task in slices of at most {@code step} items (a multiple of align). Slicing
+     * keeps each kernel invocation short, so that the JIT sees complete profiles (loop exits included)
+     * and compiles the kernels normally, instead of one long-running call that deoptimises at its first
+     * loop exit and then runs profiled C1 code, where every vector is boxed, until recompiled.
+     */
+    protected final void parallel(int total, int align, int step, boolean big, RangeTask task) {
+        int parts = big ? (int) Math.min(threads, (total + (long) align - 1) / align) : 1;
+        if (parts <= 1 || pool == null) {
+            sliced(0, total, step, task);
+        } else {
+            final int p = parts;
+            pool.run(p, c -> sliced(bound(total, p, c, align), bound(total, p, c + 1, align), step, task));
+        }
+    }
+
+    private static void sliced(int from, int to, int step, RangeTask task) {
+        for (int f = from; f < to; f += step) {
+            task.run(f, Math.min(to, f + step));
+        }
+        if (from == to) {
+            task.run(from, to);
+        }
+    }
+
+    private static void check(String what, float[] a, int off, long len) {
+        Objects.requireNonNull(a, what);
+        if (off < 0 || len < 0 || off + len > a.length) {
+            throw new IndexOutOfBoundsException(what + ": offset " + off + " + length " + len
+                    + " outside an array of " + a.length);
+        }
+    }
+
+    private static void dims(int... d) {
+        for (int v : d) {
+            if (v < 0) {
+                throw new IllegalArgumentException("negative size " + v);
+            }
+        }
+    }
+
+    // ---- dense layer -------------------------------------------------------------------------------
+
+    @Override
+    public final void linearForward(float[] y, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
+                                    int n, int in, int out) {
+        dims(n, in, out);
+        check("y", y, 0, (long) n * out);
+        check("x", x, xOff, (long) n * in);
+        check("w", w, wOff, (long) out * in);
+        if (b != null) {
+            check("b", b, bOff, out);
+        }
+        parallel(n, 4, ROW_STEP, (long) n * in * out >= PAR_MACS,
+                (r0, r1) -> forwardRows(y, x, xOff, w, wOff, b, bOff, r0, r1, in, out));
+    }
+
+    @Override
+    public final void linearWeightGrad(float[] dw, int dwOff, float[] dy, float[] x, int xOff,
+                                       int n, int in, int out, float scale) {
+        dims(n, in, out);
+        check("dw", dw, dwOff, (long) out * in);
+        check("dy", dy, 0, (long) n * out);
+        check("x", x, xOff, (long) n * in);
+        boolean big = (long) n * in * out >= PAR_MACS;
+        if (out >= 8 * threads) {
+            parallel(out, 4, Integer.MAX_VALUE, big, (o0, o1) -> weightGrad(dw, dwOff, dy, x, xOff, n, in, out, o0, o1, 0, in, scale));
+        } else {
+            parallel(in, 64, Integer.MAX_VALUE, big, (k0, k1) -> weightGrad(dw, dwOff, dy, x, xOff, n, in, out, 0, out, k0, k1, scale));
+        }
+    }
+
+    /**
+     * dw[o][k] for o in [o0, o1), k in [k0, k1): zeroed, then per block of {@link #DW_SAMPLES} samples
+     * accumulated by {@link #broadcastGemm}, then scaled.
+     */
+    private void weightGrad(float[] dw, int dwOff, float[] dy, float[] x, int xOff, int n, int in, int out,
+                            int o0, int o1, int k0, int k1, float scale) {
+        for (int o = o0; o < o1; o++) {
+            java.util.Arrays.fill(dw, dwOff + o * in + k0, dwOff + o * in + k1, 0f);
+        }
+        for (int i0 = 0; i0 < n; i0 += DW_SAMPLES) {
+            int i1 = Math.min(n, i0 + DW_SAMPLES);
+            // C = dw (rows o), A(o, i) = dy[i*out + o], B rows = x samples
+            broadcastGemm(dw, dwOff, in, dy, 0, 1, out, x, xOff, in, o0, o1, i0, i1, k0, k1);
+        }
+        if (scale != 1f) {
+            for (int o = o0; o < o1; o++) {
+                scaleRange(dw, dwOff + o * in + k0, dwOff + o * in + k1, scale);
+            }
+        }
+    }
+
+    @Override
+    public final void linearBiasGrad(float[] db, int dbOff, float[] dy, int n, int out, float scale) {
+        dims(n, out);
+        check("db", db, dbOff, out);
+        check("dy", dy, 0, (long) n * out);
+        // float column sums over blocks of ROW_BLOCK rows, each block added to a double per column
+        double[] acc = new double[out];
+        float[] part = new float[out];
+        for (int i0 = 0; i0 < n; i0 += ROW_BLOCK) {
+            int i1 = Math.min(n, i0 + ROW_BLOCK);
+            java.util.Arrays.fill(part, 0f);
+            for (int i = i0; i < i1; i++) {
+                addTo(part, dy, i * out, out);
+            }
+            for (int o = 0; o < out; o++) {
+                acc[o] += part[o];
+            }
+        }
+        for (int o = 0; o < out; o++) {
+            db[dbOff + o] = (float) (scale * acc[o]);
+        }
+    }
+
+    @Override
+    public final void linearInputGrad(float[] dx, float[] dy, float[] w, int wOff, int n, int in, int out) {
+        dims(n, in, out);
+        check("dx", dx, 0, (long) n * in);
+        check("dy", dy, 0, (long) n * out);
+        check("w", w, wOff, (long) out * in);
+        parallel(n, 4, ROW_STEP, (long) n * in * out >= PAR_MACS, (r0, r1) -> {
+            for (int i = r0; i < r1; i++) {
+                java.util.Arrays.fill(dx, i * in, i * in + in, 0f);
+            }
+            // C = dx (rows i), A(i, o) = dy[i*out + o], B rows = w rows
+            broadcastGemm(dx, 0, in, dy, 0, out, 1, w, wOff, in, r0, r1, 0, out, 0, in);
+        });
+    }
+
+    // ---- element-wise ------------------------------------------------------------------------------
+
+    @Override
+    public final void sigmoid(float[] a, float[] z, int len) {
+        check("a", a, 0, len);
+        check("z", z, 0, len);
+        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS, (f, t) -> sigmoidRange(a, z, f, t));
+    }
+
+    @Override
+    public final void sigmoidBackward(float[] dz, float[] da, float[] a, int len) {
+        check("dz", dz, 0, len);
+        check("da", da, 0, len);
+        check("a", a, 0, len);
+        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS, (f, t) -> sigmoidBackwardRange(dz, da, a, f, t));
+    }
+
+    @Override
+    public final void softmax(float[] a, float[] z, int n, int k) {
+        dims(n, k);
+        check("a", a, 0, (long) n * k);
+        check("z", z, 0, (long) n * k);
+        parallel(n, 1, ROW_BLOCK, (long) n * k >= PAR_ELEMENTS, (r0, r1) -> softmaxRows(a, z, r0, r1, k));
+    }
+
+    @Override
+    public final void subtract(float[] out, float[] a, float[] b, int len) {
+        check("out", out, 0, len);
+        check("a", a, 0, len);
+        check("b", b, 0, len);
+        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS, (f, t) -> subtractRange(out, a, b, f, t));
+    }
+
+    @Override
+    public final void sgdStep(float[] w, int wOff, float[] g, int gOff, float lr, int len) {
+        check("w", w, wOff, len);
+        check("g", g, gOff, len);
+        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS, (f, t) -> sgdRange(w, wOff, g, gOff, lr, f, t));
+    }
+
+    @Override
+    public final void exp(float[] out, float[] x, int len) {
+        check("out", out, 0, len);
+        check("x", x, 0, len);
+        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS, (f, t) -> expRange(out, x, f, t));
+    }
+
+    @Override
+    public final void log(float[] out, float[] x, int len) {
+        check("out", out, 0, len);
+        check("x", x, 0, len);
+        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS, (f, t) -> logRange(out, x, f, t));
+    }
+
+    // ---- reductions --------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface BlockSum {
+        double of(int from, int to);
+    }
+
+    /** Σ over fixed blocks of {@code block} items of [0, total), the partials added in block order. */
+    private double blocked(int total, int block, boolean big, BlockSum f) {
+        int blocks = (total + block - 1) / block;
+        if (blocks <= 1) {
+            return total == 0 ? 0.0 : f.of(0, total);
+        }
+        double[] partial = new double[blocks];
+        parallel(blocks, 1, Integer.MAX_VALUE, big, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                partial[b] = f.of(b * block, Math.min(total, (b + 1) * block));
+            }
+        });
+        double s = 0;
+        for (double p : partial) {
+            s += p;
+        }
+        return s;
+    }
+
+    @Override
+    public final double sum(float[] x, int len) {
+        check("x", x, 0, len);
+        return blocked(len, BLOCK, len >= PAR_ELEMENTS, (f, t) -> sumBlock(x, f, t));
+    }
+
+    @Override
+    public final float max(float[] x, int len) {
+        check("x", x, 0, len);
+        if (len < 1) {
+            throw new IllegalArgumentException("max of an empty range");
+        }
+        int blocks = (len + BLOCK - 1) / BLOCK;
+        float[] partial = new float[blocks];
+        parallel(blocks, 1, Integer.MAX_VALUE, len >= PAR_ELEMENTS, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                partial[b] = maxBlock(x, b * BLOCK, Math.min(len, (b + 1) * BLOCK));
+            }
+        });
+        float m = partial[0];
+        for (float p : partial) {
+            m = Math.max(m, p);
+        }
+        return m;
+    }
+
+    @Override
+    public final double dot(float[] a, float[] b, int len) {
+        check("a", a, 0, len);
+        check("b", b, 0, len);
+        return blocked(len, BLOCK, len >= PAR_ELEMENTS, (f, t) -> dotBlock(a, b, f, t));
+    }
+
+    @Override
+    public final double binaryCrossEntropySum(float[] z, float[] y, int len) {
+        check("z", z, 0, len);
+        check("y", y, 0, len);
+        return blocked(len, BLOCK, len >= PAR_ELEMENTS, (f, t) -> bceBlock(z, y, f, t));
+    }
+
+    @Override
+    public final double softmaxCrossEntropySum(float[] z, float[] y, int n, int k) {
+        dims(n, k);
+        check("z", z, 0, (long) n * k);
+        check("y", y, 0, (long) n * k);
+        return blocked(n, ROW_BLOCK, (long) n * k >= PAR_ELEMENTS, (r0, r1) -> softmaxCeRows(z, y, r0, r1, k));
+    }
+
+    // ---- what a backend supplies ---------------------------------------------------------------------
+
+    /** y rows [r0, r1): y[i][o] = Σ_k x[i][k]·w[o][k] (+ b[o]), each a fixed-order sum independent of tiling. */
+    protected abstract void forwardRows(float[] y, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
+                                        int r0, int r1, int in, int out);
+
+    /**
+     * C[r][k] += Σ_{t in [t0,t1)} A(r, t) · B[t][k] for r in [r0, r1), k in [k0, k1), with
+     * C[r][k] at cOff + r·ldc + k, A(r, t) at aOff + r·aRs + t·aTs, B[t][k] at bOff + t·ldb + k.
+     * Each element is one chain of fused multiply-adds in increasing t, whatever the tile it falls in.
+     */
+    protected abstract void broadcastGemm(float[] c, int cOff, int ldc, float[] a, int aOff, int aRs, int aTs,
+                                          float[] b, int bOff, int ldb, int r0, int r1, int t0, int t1,
+                                          int k0, int k1);
+
+    /** a[from, to) *= s. */
+    protected abstract void scaleRange(float[] a, int from, int to, float s);
+
+    /** acc[o] += src[off + o] for o below len (one plain add per element). */
+    protected abstract void addTo(float[] acc, float[] src, int off, int len);
+
+    protected abstract void sigmoidRange(float[] a, float[] z, int from, int to);
+
+    protected abstract void sigmoidBackwardRange(float[] dz, float[] da, float[] a, int from, int to);
+
+    protected abstract void softmaxRows(float[] a, float[] z, int r0, int r1, int k);
+
+    protected abstract void subtractRange(float[] out, float[] a, float[] b, int from, int to);
+
+    protected abstract void sgdRange(float[] w, int wOff, float[] g, int gOff, float lr, int from, int to);
+
+    protected abstract void expRange(float[] out, float[] x, int from, int to);
+
+    protected abstract void logRange(float[] out, float[] x, int from, int to);
+
+    protected abstract double sumBlock(float[] x, int from, int to);
+
+    protected abstract float maxBlock(float[] x, int from, int to);
+
+    protected abstract double dotBlock(float[] a, float[] b, int from, int to);
+
+    protected abstract double bceBlock(float[] z, float[] y, int from, int to);
+
+    /** Σ of the row losses of rows [r0, r1), each row's loss added in double in row order. */
+    protected abstract double softmaxCeRows(float[] z, float[] y, int r0, int r1, int k);
+}

@@ -1,0 +1,530 @@
+package mnist.math.internal;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import mnist.math.Backend;
+
+/**
+ * The Vector API kernels. Shapes: x (n, in), w (out, in), y (n, out), all row-major.
+ *
+ * <p>Forward is in dot form (4 rows x 2 outputs of vector accumulators, one lane reduction per
+ * output); the weight and input gradients are in broadcast form (4 output rows x 2 vectors of
+ * columns in registers, one broadcast and one fused multiply-add per term), with the same order
+ * of operations per element as the scalar twin.
+ */
+public final class SimdKernels extends AbstractKernels {
+
+    /** The preferred species (16 lanes with AVX-512; fewer under -XX:MaxVectorSize). */
+    public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final int L = SPECIES.length();
+
+    public SimdKernels(int threads) {
+        super(threads, "simd");
+    }
+
+    @Override
+    public Backend backend() {
+        return Backend.SIMD;
+    }
+
+    private static FloatVector bc(float v) {
+        return FloatVector.broadcast(SPECIES, v);
+    }
+
+    private static float bias(float[] b, int bOff, int o) {
+        return b == null ? 0f : b[bOff + o];
+    }
+
+    // ---- GEMM --------------------------------------------------------------------------------------
+
+    /** s plus the scalar tail k in [kb, in) of the dot product, in k order. */
+    private static float tail(float s, float[] x, int xRow, float[] w, int wRow, int kb, int in) {
+        for (int k = kb; k < in; k++) {
+            s = Math.fma(x[xRow + k], w[wRow + k], s);
+        }
+        return s;
+    }
+
+    /*
+     * Register tiles are sized for 16 vector registers (AVX2; C2 spills beyond): forward keeps
+     * 4 rows x 2 outputs = 8 accumulators (+ 2 w vectors + 1 x vector); the broadcast GEMM keeps
+     * 4 rows x 2 vectors of columns = 8 accumulators (+ 2 B vectors + 1 broadcast). Vectors never
+     * cross a method boundary (that would box them).
+     */
+
+    @Override
+    protected void forwardRows(float[] y, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
+                               int r0, int r1, int in, int out) {
+        int kb = SPECIES.loopBound(in);
+        int i = r0;
+        for (; i + 4 <= r1; i += 4) {
+            int x0 = xOff + i * in, x1 = x0 + in, x2 = x1 + in, x3 = x2 + in;
+            int o = 0;
+            for (; o + 2 <= out; o += 2) {
+                int w0 = wOff + o * in, w1 = w0 + in;
+                FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
+                FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+                for (int k = 0; k < kb; k += L) {
+                    FloatVector b0 = FloatVector.fromArray(SPECIES, w, w0 + k);
+                    FloatVector b1 = FloatVector.fromArray(SPECIES, w, w1 + k);
+                    FloatVector a = FloatVector.fromArray(SPECIES, x, x0 + k);
+                    c00 = a.fma(b0, c00);
+                    c01 = a.fma(b1, c01);
+                    a = FloatVector.fromArray(SPECIES, x, x1 + k);
+                    c10 = a.fma(b0, c10);
+                    c11 = a.fma(b1, c11);
+                    a = FloatVector.fromArray(SPECIES, x, x2 + k);
+                    c20 = a.fma(b0, c20);
+                    c21 = a.fma(b1, c21);
+                    a = FloatVector.fromArray(SPECIES, x, x3 + k);
+                    c30 = a.fma(b0, c30);
+                    c31 = a.fma(b1, c31);
+                }
+                float e0 = bias(b, bOff, o), e1 = bias(b, bOff, o + 1);
+                int y0 = i * out + o, y1 = y0 + out, y2 = y1 + out, y3 = y2 + out;
+                y[y0] = tail(c00.reduceLanes(VectorOperators.ADD), x, x0, w, w0, kb, in) + e0;
+                y[y0 + 1] = tail(c01.reduceLanes(VectorOperators.ADD), x, x0, w, w1, kb, in) + e1;
+                y[y1] = tail(c10.reduceLanes(VectorOperators.ADD), x, x1, w, w0, kb, in) + e0;
+                y[y1 + 1] = tail(c11.reduceLanes(VectorOperators.ADD), x, x1, w, w1, kb, in) + e1;
+                y[y2] = tail(c20.reduceLanes(VectorOperators.ADD), x, x2, w, w0, kb, in) + e0;
+                y[y2 + 1] = tail(c21.reduceLanes(VectorOperators.ADD), x, x2, w, w1, kb, in) + e1;
+                y[y3] = tail(c30.reduceLanes(VectorOperators.ADD), x, x3, w, w0, kb, in) + e0;
+                y[y3 + 1] = tail(c31.reduceLanes(VectorOperators.ADD), x, x3, w, w1, kb, in) + e1;
+            }
+            for (; o < out; o++) {
+                int w0 = wOff + o * in;
+                FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0;
+                for (int k = 0; k < kb; k += L) {
+                    FloatVector bk = FloatVector.fromArray(SPECIES, w, w0 + k);
+                    c0 = FloatVector.fromArray(SPECIES, x, x0 + k).fma(bk, c0);
+                    c1 = FloatVector.fromArray(SPECIES, x, x1 + k).fma(bk, c1);
+                    c2 = FloatVector.fromArray(SPECIES, x, x2 + k).fma(bk, c2);
+                    c3 = FloatVector.fromArray(SPECIES, x, x3 + k).fma(bk, c3);
+                }
+                float e = bias(b, bOff, o);
+                y[i * out + o] = tail(c0.reduceLanes(VectorOperators.ADD), x, x0, w, w0, kb, in) + e;
+                y[(i + 1) * out + o] = tail(c1.reduceLanes(VectorOperators.ADD), x, x1, w, w0, kb, in) + e;
+                y[(i + 2) * out + o] = tail(c2.reduceLanes(VectorOperators.ADD), x, x2, w, w0, kb, in) + e;
+                y[(i + 3) * out + o] = tail(c3.reduceLanes(VectorOperators.ADD), x, x3, w, w0, kb, in) + e;
+            }
+        }
+        for (; i < r1; i++) {
+            int x0 = xOff + i * in;
+            for (int o = 0; o < out; o++) {
+                int w0 = wOff + o * in;
+                FloatVector c = FloatVector.zero(SPECIES);
+                for (int k = 0; k < kb; k += L) {
+                    c = FloatVector.fromArray(SPECIES, x, x0 + k).fma(FloatVector.fromArray(SPECIES, w, w0 + k), c);
+                }
+                y[i * out + o] = tail(c.reduceLanes(VectorOperators.ADD), x, x0, w, w0, kb, in) + bias(b, bOff, o);
+            }
+        }
+    }
+
+    @Override
+    protected void broadcastGemm(float[] c, int cOff, int ldc, float[] a, int aOff, int aRs, int aTs,
+                                 float[] b, int bOff, int ldb, int r0, int r1, int t0, int t1, int k0, int k1) {
+        int r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            int a0 = aOff + r * aRs, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs;
+            int c0 = cOff + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+            int k = k0;
+            for (; k + 2 * L <= k1; k += 2 * L) {
+                FloatVector s00 = FloatVector.fromArray(SPECIES, c, c0 + k);
+                FloatVector s01 = FloatVector.fromArray(SPECIES, c, c0 + k + L);
+                FloatVector s10 = FloatVector.fromArray(SPECIES, c, c1 + k);
+                FloatVector s11 = FloatVector.fromArray(SPECIES, c, c1 + k + L);
+                FloatVector s20 = FloatVector.fromArray(SPECIES, c, c2 + k);
+                FloatVector s21 = FloatVector.fromArray(SPECIES, c, c2 + k + L);
+                FloatVector s30 = FloatVector.fromArray(SPECIES, c, c3 + k);
+                FloatVector s31 = FloatVector.fromArray(SPECIES, c, c3 + k + L);
+                for (int t = t0; t < t1; t++) {
+                    int bt = bOff + t * ldb + k;
+                    FloatVector b0 = FloatVector.fromArray(SPECIES, b, bt);
+                    FloatVector b1 = FloatVector.fromArray(SPECIES, b, bt + L);
+                    int at = t * aTs;
+                    FloatVector v = bc(a[a0 + at]);
+                    s00 = v.fma(b0, s00);
+                    s01 = v.fma(b1, s01);
+                    v = bc(a[a1 + at]);
+                    s10 = v.fma(b0, s10);
+                    s11 = v.fma(b1, s11);
+                    v = bc(a[a2 + at]);
+                    s20 = v.fma(b0, s20);
+                    s21 = v.fma(b1, s21);
+                    v = bc(a[a3 + at]);
+                    s30 = v.fma(b0, s30);
+                    s31 = v.fma(b1, s31);
+                }
+                s00.intoArray(c, c0 + k);
+                s01.intoArray(c, c0 + k + L);
+                s10.intoArray(c, c1 + k);
+                s11.intoArray(c, c1 + k + L);
+                s20.intoArray(c, c2 + k);
+                s21.intoArray(c, c2 + k + L);
+                s30.intoArray(c, c3 + k);
+                s31.intoArray(c, c3 + k + L);
+            }
+            for (; k + L <= k1; k += L) {
+                FloatVector s0 = FloatVector.fromArray(SPECIES, c, c0 + k);
+                FloatVector s1 = FloatVector.fromArray(SPECIES, c, c1 + k);
+                FloatVector s2 = FloatVector.fromArray(SPECIES, c, c2 + k);
+                FloatVector s3 = FloatVector.fromArray(SPECIES, c, c3 + k);
+                for (int t = t0; t < t1; t++) {
+                    FloatVector bk = FloatVector.fromArray(SPECIES, b, bOff + t * ldb + k);
+                    int at = t * aTs;
+                    s0 = bc(a[a0 + at]).fma(bk, s0);
+                    s1 = bc(a[a1 + at]).fma(bk, s1);
+                    s2 = bc(a[a2 + at]).fma(bk, s2);
+                    s3 = bc(a[a3 + at]).fma(bk, s3);
+                }
+                s0.intoArray(c, c0 + k);
+                s1.intoArray(c, c1 + k);
+                s2.intoArray(c, c2 + k);
+                s3.intoArray(c, c3 + k);
+            }
+            for (; k < k1; k++) {
+                float s0 = c[c0 + k], s1 = c[c1 + k], s2 = c[c2 + k], s3 = c[c3 + k];
+                for (int t = t0; t < t1; t++) {
+                    float bk = b[bOff + t * ldb + k];
+                    int at = t * aTs;
+                    s0 = Math.fma(a[a0 + at], bk, s0);
+                    s1 = Math.fma(a[a1 + at], bk, s1);
+                    s2 = Math.fma(a[a2 + at], bk, s2);
+                    s3 = Math.fma(a[a3 + at], bk, s3);
+                }
+                c[c0 + k] = s0;
+                c[c1 + k] = s1;
+                c[c2 + k] = s2;
+                c[c3 + k] = s3;
+            }
+        }
+        // leftover rows (all of them when there are fewer than 4, e.g. the logistic dw with out = 1):
+        // stream the B rows in order, the C row (a few KB) staying in L1
+        int kv = k0 + SPECIES.loopBound(k1 - k0);
+        for (; r < r1; r++) {
+            int a0 = aOff + r * aRs;
+            int c0 = cOff + r * ldc;
+            for (int t = t0; t < t1; t++) {
+                float at = a[a0 + t * aTs];
+                FloatVector v = bc(at);
+                int bt = bOff + t * ldb;
+                int k = k0;
+                for (; k < kv; k += L) {
+                    v.fma(FloatVector.fromArray(SPECIES, b, bt + k), FloatVector.fromArray(SPECIES, c, c0 + k))
+                            .intoArray(c, c0 + k);
+                }
+                for (; k < k1; k++) {
+                    c[c0 + k] = Math.fma(at, b[bt + k], c[c0 + k]);
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void scaleRange(float[] a, int from, int to, float s) {
+        int i = from;
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            FloatVector.fromArray(SPECIES, a, i).mul(s).intoArray(a, i);
+        }
+        for (; i < to; i++) {
+            a[i] *= s;
+        }
+    }
+
+    @Override
+    protected void addTo(float[] acc, float[] src, int off, int len) {
+        int o = 0;
+        for (int end = SPECIES.loopBound(len); o < end; o += L) {
+            FloatVector.fromArray(SPECIES, acc, o).add(FloatVector.fromArray(SPECIES, src, off + o)).intoArray(acc, o);
+        }
+        for (; o < len; o++) {
+            acc[o] += src[off + o];
+        }
+    }
+
+    // ---- transcendental functions --------------------------------------------------------------------
+
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693147182464599609375f;   // float(ln 2)
+    private static final float LN2_LO = -1.904654299957768e-9f;     // ln 2 - LN2_HI
+    private static final float SHIFTER = 12582912f;                 // 1.5 * 2^23: adding it rounds to an integer
+
+    /**
+     * exp(x) lane-wise, inline (no call out to SVML). Range reduction x = k·ln2 + r with |r| <= ln2/2
+     * (ln2 in two parts, fused multiply-adds), exp(r) by its Taylor polynomial of degree 7 (truncation
+     * below 1e-8 relative), 2^k as two exponent-bit factors so that subnormal results and k = 128 are
+     * right. Overflows to +Inf above 88.72, 0 below -103.97, NaN stays NaN; error within 2 ulp
+     * (tested over a sweep against Math.exp). Pure IEEE arithmetic: the same bits interpreted, C1 or C2.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(-104f).min(89f);
+        FloatVector kf = xc.fma(bc(LOG2E), bc(SHIFTER)).sub(SHIFTER);
+        FloatVector r = kf.fma(bc(-LN2_HI), xc);
+        r = kf.fma(bc(-LN2_LO), r);
+        FloatVector p = r.fma(bc(1f / 5040f), bc(1f / 720f));
+        p = p.fma(r, bc(1f / 120f));
+        p = p.fma(r, bc(1f / 24f));
+        p = p.fma(r, bc(1f / 6f));
+        p = p.fma(r, bc(0.5f));
+        p = p.fma(r, bc(1f));
+        p = p.fma(r, bc(1f));
+        IntVector k = (IntVector) kf.convert(VectorOperators.F2I, 0);
+        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
+        IntVector k2 = k.sub(k1);
+        FloatVector f1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector f2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(f1).mul(f2);
+    }
+
+    /**
+     * log1p(e) for e in [0, 1]: 2·atanh(s) with s = e / (2 + e) in [0, 1/3], by its odd series up to
+     * s^15 (truncation below 2e-9 relative). Inline and tier-independent like {@link #exp}.
+     */
+    static FloatVector log1pUnit(FloatVector e) {
+        FloatVector s = e.div(e.add(2f));
+        FloatVector s2 = s.mul(s);
+        FloatVector q = s2.fma(bc(1f / 15f), bc(1f / 13f));
+        q = q.fma(s2, bc(1f / 11f));
+        q = q.fma(s2, bc(1f / 9f));
+        q = q.fma(s2, bc(1f / 7f));
+        q = q.fma(s2, bc(1f / 5f));
+        q = q.fma(s2, bc(1f / 3f));
+        q = q.fma(s2, bc(1f));
+        return s.add(s).mul(q);
+    }
+
+    // ---- element-wise ------------------------------------------------------------------------------
+
+    @Override
+    protected void sigmoidRange(float[] a, float[] z, int from, int to) {
+        int i = from;
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            FloatVector e = exp(FloatVector.fromArray(SPECIES, z, i).neg());
+            bc(1f).div(e.add(1f)).intoArray(a, i);
+        }
+        if (i < to) {
+            VectorMask<Float> m = SPECIES.indexInRange(i, to);
+            FloatVector e = exp(FloatVector.fromArray(SPECIES, z, i, m).neg());
+            bc(1f).div(e.add(1f)).intoArray(a, i, m);
+        }
+    }
+
+    @Override
+    protected void sigmoidBackwardRange(float[] dz, float[] da, float[] a, int from, int to) {
+        int i = from;
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            FloatVector av = FloatVector.fromArray(SPECIES, a, i);
+            FloatVector.fromArray(SPECIES, da, i).mul(av).mul(bc(1f).sub(av)).intoArray(dz, i);
+        }
+        for (; i < to; i++) {
+            float ai = a[i];
+            dz[i] = da[i] * ai * (1f - ai);
+        }
+    }
+
+    @Override
+    protected void softmaxRows(float[] a, float[] z, int r0, int r1, int k) {
+        int kb = SPECIES.loopBound(k);
+        VectorMask<Float> tail = SPECIES.indexInRange(kb, k);
+        for (int r = r0; r < r1; r++) {
+            int off = r * k;
+            float m = rowMax(z, off, k, kb, tail);
+            FloatVector mv = bc(m);
+            FloatVector sv = FloatVector.zero(SPECIES);
+            int c = 0;
+            for (; c < kb; c += L) {
+                FloatVector e = exp(FloatVector.fromArray(SPECIES, z, off + c).sub(mv));
+                e.intoArray(a, off + c);
+                sv = sv.add(e);
+            }
+            if (c < k) {
+                FloatVector e = exp(FloatVector.fromArray(SPECIES, z, off + c, tail).sub(mv));
+                e.intoArray(a, off + c, tail);
+                sv = sv.add(e, tail);
+            }
+            FloatVector inv = bc(1f / sv.reduceLanes(VectorOperators.ADD));
+            for (c = 0; c < kb; c += L) {
+                FloatVector.fromArray(SPECIES, a, off + c).mul(inv).intoArray(a, off + c);
+            }
+            if (c < k) {
+                FloatVector.fromArray(SPECIES, a, off + c, tail).mul(inv).intoArray(a, off + c, tail);
+            }
+        }
+    }
+
+    private static float rowMax(float[] z, int off, int k, int kb, VectorMask<Float> tail) {
+        FloatVector mv = bc(Float.NEGATIVE_INFINITY);
+        int c = 0;
+        for (; c < kb; c += L) {
+            mv = mv.max(FloatVector.fromArray(SPECIES, z, off + c));
+        }
+        float m = mv.reduceLanes(VectorOperators.MAX);
+        if (c < k) {
+            m = Math.max(m, FloatVector.fromArray(SPECIES, z, off + c, tail).reduceLanes(VectorOperators.MAX, tail));
+        }
+        return m;
+    }
+
+    @Override
+    protected void subtractRange(float[] out, float[] a, float[] b, int from, int to) {
+        int i = from;
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            FloatVector.fromArray(SPECIES, a, i).sub(FloatVector.fromArray(SPECIES, b, i)).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            out[i] = a[i] - b[i];
+        }
+    }
+
+    @Override
+    protected void sgdRange(float[] w, int wOff, float[] g, int gOff, float lr, int from, int to) {
+        int i = from;
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            FloatVector wv = FloatVector.fromArray(SPECIES, w, wOff + i);
+            wv.sub(FloatVector.fromArray(SPECIES, g, gOff + i).mul(lr)).intoArray(w, wOff + i);
+        }
+        for (; i < to; i++) {
+            w[wOff + i] -= lr * g[gOff + i];
+        }
+    }
+
+    @Override
+    protected void expRange(float[] out, float[] x, int from, int to) {
+        int i = from;
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            exp(FloatVector.fromArray(SPECIES, x, i)).intoArray(out, i);
+        }
+        if (i < to) {
+            VectorMask<Float> m = SPECIES.indexInRange(i, to);
+            exp(FloatVector.fromArray(SPECIES, x, i, m)).intoArray(out, i, m);
+        }
+    }
+
+    @Override
+    protected void logRange(float[] out, float[] x, int from, int to) {
+        int i = from;
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            FloatVector.fromArray(SPECIES, x, i).lanewise(VectorOperators.LOG).intoArray(out, i);
+        }
+        for (; i < to; i++) {
+            out[i] = (float) Math.log(x[i]);
+        }
+    }
+
+    // ---- reductions --------------------------------------------------------------------------------
+
+    @Override
+    protected double sumBlock(float[] x, int from, int to) {
+        FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
+        int i = from;
+        for (int end = from + (to - from) / (4 * L) * (4 * L); i < end; i += 4 * L) {
+            s0 = s0.add(FloatVector.fromArray(SPECIES, x, i));
+            s1 = s1.add(FloatVector.fromArray(SPECIES, x, i + L));
+            s2 = s2.add(FloatVector.fromArray(SPECIES, x, i + 2 * L));
+            s3 = s3.add(FloatVector.fromArray(SPECIES, x, i + 3 * L));
+        }
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            s0 = s0.add(FloatVector.fromArray(SPECIES, x, i));
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            s += x[i];
+        }
+        return s;
+    }
+
+    @Override
+    protected float maxBlock(float[] x, int from, int to) {
+        FloatVector m = bc(x[from]);
+        int i = from;
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            m = m.max(FloatVector.fromArray(SPECIES, x, i));
+        }
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; i < to; i++) {
+            r = Math.max(r, x[i]);
+        }
+        return r;
+    }
+
+    @Override
+    protected double dotBlock(float[] a, float[] b, int from, int to) {
+        FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
+        int i = from;
+        for (int end = from + (to - from) / (4 * L) * (4 * L); i < end; i += 4 * L) {
+            s0 = FloatVector.fromArray(SPECIES, a, i).fma(FloatVector.fromArray(SPECIES, b, i), s0);
+            s1 = FloatVector.fromArray(SPECIES, a, i + L).fma(FloatVector.fromArray(SPECIES, b, i + L), s1);
+            s2 = FloatVector.fromArray(SPECIES, a, i + 2 * L).fma(FloatVector.fromArray(SPECIES, b, i + 2 * L), s2);
+            s3 = FloatVector.fromArray(SPECIES, a, i + 3 * L).fma(FloatVector.fromArray(SPECIES, b, i + 3 * L), s3);
+        }
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            s0 = FloatVector.fromArray(SPECIES, a, i).fma(FloatVector.fromArray(SPECIES, b, i), s0);
+        }
+        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < to; i++) {
+            s = Math.fma(a[i], b[i], s);
+        }
+        return s;
+    }
+
+    /** max(z, 0) - z·y + log1p(exp(-|z|)) lane-wise. */
+    private static FloatVector bce(FloatVector z, FloatVector y) {
+        FloatVector t = log1pUnit(exp(z.abs().neg()));
+        return z.max(0f).sub(z.mul(y)).add(t);
+    }
+
+    @Override
+    protected double bceBlock(float[] z, float[] y, int from, int to) {
+        FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0;
+        int i = from;
+        for (int end = from + (to - from) / (2 * L) * (2 * L); i < end; i += 2 * L) {
+            s0 = s0.add(bce(FloatVector.fromArray(SPECIES, z, i), FloatVector.fromArray(SPECIES, y, i)));
+            s1 = s1.add(bce(FloatVector.fromArray(SPECIES, z, i + L), FloatVector.fromArray(SPECIES, y, i + L)));
+        }
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            s0 = s0.add(bce(FloatVector.fromArray(SPECIES, z, i), FloatVector.fromArray(SPECIES, y, i)));
+        }
+        if (i < to) {
+            VectorMask<Float> m = SPECIES.indexInRange(i, to);
+            FloatVector v = bce(FloatVector.fromArray(SPECIES, z, i, m), FloatVector.fromArray(SPECIES, y, i, m));
+            s1 = s1.add(v, m);
+        }
+        return s0.add(s1).reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    protected double softmaxCeRows(float[] z, float[] y, int r0, int r1, int k) {
+        int kb = SPECIES.loopBound(k);
+        VectorMask<Float> tail = SPECIES.indexInRange(kb, k);
+        double total = 0;
+        for (int r = r0; r < r1; r++) {
+            int off = r * k;
+            FloatVector mv = bc(rowMax(z, off, k, kb, tail));
+            FloatVector sv = FloatVector.zero(SPECIES), ysv = sv, ydv = sv;
+            int c = 0;
+            for (; c < kb; c += L) {
+                FloatVector d = mv.sub(FloatVector.fromArray(SPECIES, z, off + c));
+                FloatVector yv = FloatVector.fromArray(SPECIES, y, off + c);
+                sv = sv.add(exp(d.neg()));
+                ysv = ysv.add(yv);
+                ydv = yv.fma(d, ydv);
+            }
+            if (c < k) {
+                FloatVector d = mv.sub(FloatVector.fromArray(SPECIES, z, off + c, tail));
+                FloatVector yv = FloatVector.fromArray(SPECIES, y, off + c, tail);
+                sv = sv.add(exp(d.neg()), tail);
+                ysv = ysv.add(yv);
+                ydv = yv.fma(d, ydv);
+            }
+            float s = sv.reduceLanes(VectorOperators.ADD);
+            float ys = ysv.reduceLanes(VectorOperators.ADD);
+            float yd = ydv.reduceLanes(VectorOperators.ADD);
+            total += yd + ys * Math.log(s);
+        }
+        return total;
+    }
+}
