@@ -85,8 +85,10 @@ public abstract class AbstractKernels implements Kernels {
     }
 
     private static void sliced(int from, int to, int step, RangeTask task) {
-        for (int f = from; f < to; f += step) {
-            task.run(f, Math.min(to, f + step));
+        for (int f = from; f < to; ) {
+            int end = (int) Math.min(to, (long) f + step); // long: step may be Integer.MAX_VALUE
+            task.run(f, end);
+            f = end;
         }
         if (from == to) {
             task.run(from, to);

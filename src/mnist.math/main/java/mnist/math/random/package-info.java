@@ -1,2 +1,2 @@
-/** Random number generators (added on another branch; this file only keeps the export compiling). */
+/** Random number generators: NumPy's legacy stream (to reproduce the lecture) and our own. */
 package mnist.math.random;
