@@ -85,8 +85,10 @@ public abstract class AbstractKernels implements Kernels {
     }
 
     private static void sliced(int from, int to, int step, RangeTask task) {
-        for (int f = from; f < to; f += step) {
-            task.run(f, Math.min(to, f + step));
+        for (int f = from; f < to; ) {
+            int e = to - f > step ? f + step : to;   // no overflow for step = Integer.MAX_VALUE
+            task.run(f, e);
+            f = e;
         }
         if (from == to) {
             task.run(from, to);
