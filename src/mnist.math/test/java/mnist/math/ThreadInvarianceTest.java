@@ -19,7 +19,7 @@ class ThreadInvarianceTest {
         Map<String, int[]> res = new LinkedHashMap<>();
         Random r = new Random(7);
         // (n, in, out): row split of dw (out = 64), column split (out = 1, 10), odd sizes
-        int[][] shapes = {{67, 129, 19}, {300, 784, 1}, {130, 64, 10}, {101, 100, 64}};
+        int[][] shapes = {{67, 785, 21}, {1400, 784, 1}, {1700, 64, 10}, {101, 200, 64}};   // each >= 2^20 multiply-adds
         for (int[] s : shapes) {
             int n = s[0], in = s[1], out = s[2];
             String tag = "n=" + n + " in=" + in + " out=" + out;

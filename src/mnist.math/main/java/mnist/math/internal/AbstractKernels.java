@@ -21,7 +21,7 @@ public abstract class AbstractKernels implements Kernels {
     /** Element-wise kernels go parallel from this length on. */
     static final int PAR_ELEMENTS = 1 << 15;
     /** Matrix kernels go parallel from this many multiply-adds on. */
-    static final long PAR_MACS = 1L << 16;
+    static final long PAR_MACS = 1L << 20;   // ~40 us of SIMD work: below that, waking a worker costs more than it saves
     /** Samples per cache block of the weight gradient (128 x 784 floats = 400 KB, within a 512 KB L2). */
     static final int DW_SAMPLES = 128;
 
@@ -86,9 +86,9 @@ public abstract class AbstractKernels implements Kernels {
 
     private static void sliced(int from, int to, int step, RangeTask task) {
         for (int f = from; f < to; ) {
-            int end = (int) Math.min(to, (long) f + step); // long: step may be Integer.MAX_VALUE
-            task.run(f, end);
-            f = end;
+            int e = to - f > step ? f + step : to;   // no overflow for step = Integer.MAX_VALUE
+            task.run(f, e);
+            f = e;
         }
         if (from == to) {
             task.run(from, to);

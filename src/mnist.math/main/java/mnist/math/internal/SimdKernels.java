@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import mnist.math.Backend;
 
@@ -28,6 +29,34 @@ public final class SimdKernels extends AbstractKernels {
     @Override
     public Backend backend() {
         return Backend.SIMD;
+    }
+
+    // xor-partner shuffles of the pairwise lane sum (only those below L exist)
+    private static final VectorShuffle<Float> X1 = VectorShuffle.fromOp(SPECIES, i -> i ^ 1);
+    private static final VectorShuffle<Float> X2 = L >= 4 ? VectorShuffle.fromOp(SPECIES, i -> i ^ 2) : null;
+    private static final VectorShuffle<Float> X4 = L >= 8 ? VectorShuffle.fromOp(SPECIES, i -> i ^ 4) : null;
+    private static final VectorShuffle<Float> X8 = L >= 16 ? VectorShuffle.fromOp(SPECIES, i -> i ^ 8) : null;
+
+    /**
+     * The sum of the lanes in a fixed pairwise order. Not reduceLanes(ADD): its order is unspecified
+     * and does differ between the interpreter (sequential) and C2 (a tree, at least for 4 lanes),
+     * which broke bit-identical results across calls. Lane-wise adds and shuffles are exact
+     * operations, so this gives the same bits in every JIT tier.
+     */
+    private static float sumLanes(FloatVector v) {
+        if (L >= 16) {
+            v = v.add(v.rearrange(X8));
+        }
+        if (L >= 8) {
+            v = v.add(v.rearrange(X4));
+        }
+        if (L >= 4) {
+            v = v.add(v.rearrange(X2));
+        }
+        if (L >= 2) {
+            v = v.add(v.rearrange(X1));
+        }
+        return v.lane(0);
     }
 
     private static FloatVector bc(float v) {
@@ -85,14 +114,14 @@ public final class SimdKernels extends AbstractKernels {
                 }
                 float e0 = bias(b, bOff, o), e1 = bias(b, bOff, o + 1);
                 int y0 = i * out + o, y1 = y0 + out, y2 = y1 + out, y3 = y2 + out;
-                y[y0] = tail(c00.reduceLanes(VectorOperators.ADD), x, x0, w, w0, kb, in) + e0;
-                y[y0 + 1] = tail(c01.reduceLanes(VectorOperators.ADD), x, x0, w, w1, kb, in) + e1;
-                y[y1] = tail(c10.reduceLanes(VectorOperators.ADD), x, x1, w, w0, kb, in) + e0;
-                y[y1 + 1] = tail(c11.reduceLanes(VectorOperators.ADD), x, x1, w, w1, kb, in) + e1;
-                y[y2] = tail(c20.reduceLanes(VectorOperators.ADD), x, x2, w, w0, kb, in) + e0;
-                y[y2 + 1] = tail(c21.reduceLanes(VectorOperators.ADD), x, x2, w, w1, kb, in) + e1;
-                y[y3] = tail(c30.reduceLanes(VectorOperators.ADD), x, x3, w, w0, kb, in) + e0;
-                y[y3 + 1] = tail(c31.reduceLanes(VectorOperators.ADD), x, x3, w, w1, kb, in) + e1;
+                y[y0] = tail(sumLanes(c00), x, x0, w, w0, kb, in) + e0;
+                y[y0 + 1] = tail(sumLanes(c01), x, x0, w, w1, kb, in) + e1;
+                y[y1] = tail(sumLanes(c10), x, x1, w, w0, kb, in) + e0;
+                y[y1 + 1] = tail(sumLanes(c11), x, x1, w, w1, kb, in) + e1;
+                y[y2] = tail(sumLanes(c20), x, x2, w, w0, kb, in) + e0;
+                y[y2 + 1] = tail(sumLanes(c21), x, x2, w, w1, kb, in) + e1;
+                y[y3] = tail(sumLanes(c30), x, x3, w, w0, kb, in) + e0;
+                y[y3 + 1] = tail(sumLanes(c31), x, x3, w, w1, kb, in) + e1;
             }
             for (; o < out; o++) {
                 int w0 = wOff + o * in;
@@ -105,10 +134,10 @@ public final class SimdKernels extends AbstractKernels {
                     c3 = FloatVector.fromArray(SPECIES, x, x3 + k).fma(bk, c3);
                 }
                 float e = bias(b, bOff, o);
-                y[i * out + o] = tail(c0.reduceLanes(VectorOperators.ADD), x, x0, w, w0, kb, in) + e;
-                y[(i + 1) * out + o] = tail(c1.reduceLanes(VectorOperators.ADD), x, x1, w, w0, kb, in) + e;
-                y[(i + 2) * out + o] = tail(c2.reduceLanes(VectorOperators.ADD), x, x2, w, w0, kb, in) + e;
-                y[(i + 3) * out + o] = tail(c3.reduceLanes(VectorOperators.ADD), x, x3, w, w0, kb, in) + e;
+                y[i * out + o] = tail(sumLanes(c0), x, x0, w, w0, kb, in) + e;
+                y[(i + 1) * out + o] = tail(sumLanes(c1), x, x1, w, w0, kb, in) + e;
+                y[(i + 2) * out + o] = tail(sumLanes(c2), x, x2, w, w0, kb, in) + e;
+                y[(i + 3) * out + o] = tail(sumLanes(c3), x, x3, w, w0, kb, in) + e;
             }
         }
         for (; i < r1; i++) {
@@ -119,7 +148,7 @@ public final class SimdKernels extends AbstractKernels {
                 for (int k = 0; k < kb; k += L) {
                     c = FloatVector.fromArray(SPECIES, x, x0 + k).fma(FloatVector.fromArray(SPECIES, w, w0 + k), c);
                 }
-                y[i * out + o] = tail(c.reduceLanes(VectorOperators.ADD), x, x0, w, w0, kb, in) + bias(b, bOff, o);
+                y[i * out + o] = tail(sumLanes(c), x, x0, w, w0, kb, in) + bias(b, bOff, o);
             }
         }
     }
@@ -346,7 +375,7 @@ public final class SimdKernels extends AbstractKernels {
                 e.intoArray(a, off + c, tail);
                 sv = sv.add(e, tail);
             }
-            FloatVector inv = bc(1f / sv.reduceLanes(VectorOperators.ADD));
+            FloatVector inv = bc(1f / sumLanes(sv));
             for (c = 0; c < kb; c += L) {
                 FloatVector.fromArray(SPECIES, a, off + c).mul(inv).intoArray(a, off + c);
             }
@@ -430,7 +459,7 @@ public final class SimdKernels extends AbstractKernels {
         for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
             s0 = s0.add(FloatVector.fromArray(SPECIES, x, i));
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < to; i++) {
             s += x[i];
         }
@@ -464,7 +493,7 @@ public final class SimdKernels extends AbstractKernels {
         for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
             s0 = FloatVector.fromArray(SPECIES, a, i).fma(FloatVector.fromArray(SPECIES, b, i), s0);
         }
-        float s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(s0.add(s1).add(s2.add(s3)));
         for (; i < to; i++) {
             s = Math.fma(a[i], b[i], s);
         }
@@ -493,7 +522,7 @@ public final class SimdKernels extends AbstractKernels {
             FloatVector v = bce(FloatVector.fromArray(SPECIES, z, i, m), FloatVector.fromArray(SPECIES, y, i, m));
             s1 = s1.add(v, m);
         }
-        return s0.add(s1).reduceLanes(VectorOperators.ADD);
+        return sumLanes(s0.add(s1));
     }
 
     @Override
@@ -520,9 +549,9 @@ public final class SimdKernels extends AbstractKernels {
                 ysv = ysv.add(yv);
                 ydv = yv.fma(d, ydv);
             }
-            float s = sv.reduceLanes(VectorOperators.ADD);
-            float ys = ysv.reduceLanes(VectorOperators.ADD);
-            float yd = ydv.reduceLanes(VectorOperators.ADD);
+            float s = sumLanes(sv);
+            float ys = sumLanes(ysv);
+            float yd = sumLanes(ydv);
             total += yd + ys * Math.log(s);
         }
         return total;
