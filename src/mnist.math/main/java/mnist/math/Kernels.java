@@ -55,6 +55,29 @@ public interface Kernels extends AutoCloseable {
     /** w[wOff + i] -= lr · g[gOff + i]: one step of gradient descent. */
     void sgdStep(float[] w, int wOff, float[] g, int gOff, float lr, int len);
 
+    /** a[i] = max(0, z[i]); a and z may be the same array. */
+    void relu(float[] a, float[] z, int len);
+
+    /** dz[i] = da[i] where a[i] > 0, else 0: the backward pass of a ReLU whose output was a. */
+    void reluBackward(float[] dz, float[] da, float[] a, int len);
+
+    /** y[yOff + i] += alpha · x[xOff + i]; used to add L2 weight decay (alpha·w) to a gradient. */
+    void axpy(float[] y, int yOff, float[] x, int xOff, float alpha, int len);
+
+    /**
+     * One step of SGD with momentum on w[off..off+len): {@code v = momentum·v + g; w -= lr·v}
+     * (the form PyTorch uses). v has the layout of w.
+     */
+    void momentumStep(float[] w, float[] v, float[] g, int off, int len, float lr, float momentum);
+
+    /**
+     * One Adam step on w[off..off+len) with moment estimates m and v (layout of w):
+     * {@code m = β1·m + (1-β1)·g; v = β2·v + (1-β2)·g²; w -= lr · (m·c1) / (sqrt(v·c2) + eps)},
+     * where c1 = 1/(1-β1^t) and c2 = 1/(1-β2^t) correct the bias of step t.
+     */
+    void adamStep(float[] w, float[] m, float[] v, float[] g, int off, int len,
+                  float lr, float beta1, float beta2, float eps, float c1, float c2);
+
     /** out[i] = exp(x[i]). */
     void exp(float[] out, float[] x, int len);
 

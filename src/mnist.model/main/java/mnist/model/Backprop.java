@@ -66,8 +66,10 @@ public final class Backprop {
             boolean last = l == network.layerCount() - 1;
             if (last && network.output() == Output.SOFTMAX) {
                 kernels.softmax(a[l], z[l], n, layer.out());
-            } else {
+            } else if (last || network.activation() == Activation.SIGMOID) {
                 kernels.sigmoid(a[l], z[l], len);
+            } else {
+                kernels.relu(a[l], z[l], len);
             }
             input = a[l];
             inputOff = 0;
@@ -105,9 +107,14 @@ public final class Backprop {
             kernels.linearWeightGrad(grads, layer.weightOffset(), dz[l], input, inputOff, n, layer.in(), layer.out(), scale);
             kernels.linearBiasGrad(grads, layer.biasOffset(), dz[l], n, layer.out(), scale);
             if (l > 0) {
-                // dA of the layer below, then through its sigmoid: dZ = dA * A * (1 - A), in place.
+                // dA of the layer below, then through its activation, in place:
+                // sigmoid dZ = dA * A * (1 - A); ReLU dZ = dA where A > 0, else 0.
                 kernels.linearInputGrad(dz[l - 1], dz[l], params, layer.weightOffset(), n, layer.in(), layer.out());
-                kernels.sigmoidBackward(dz[l - 1], dz[l - 1], a[l - 1], n * layer.in());
+                if (network.activation() == Activation.SIGMOID) {
+                    kernels.sigmoidBackward(dz[l - 1], dz[l - 1], a[l - 1], n * layer.in());
+                } else {
+                    kernels.reluBackward(dz[l - 1], dz[l - 1], a[l - 1], n * layer.in());
+                }
             }
         }
     }

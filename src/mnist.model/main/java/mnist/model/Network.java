@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.StringJoiner;
 
 /**
- * A fully connected network: sigmoid hidden layers, then a sigmoid or softmax output.
+ * A fully connected network: hidden layers with a sigmoid or ReLU, then a sigmoid or softmax output.
  *
  * <p>As in llm.c, all parameters live in one flat {@code float[]}: layer by layer, the weights
  * {@code W (out, in)} row-major, then the biases {@code b (out)}. The gradients of a training step use
@@ -12,6 +12,7 @@ import java.util.StringJoiner;
  */
 public final class Network {
     private final int[] sizes;
+    private final Activation activation;
     private final Output output;
     private final Layer[] layers;
     private final float[] parameters;
@@ -21,6 +22,11 @@ public final class Network {
      * {@code {784, 1}} is the lecture's single neuron, {@code {784, 64, 10}} its multiclass network.
      */
     public Network(int[] sizes, Output output) {
+        this(sizes, Activation.SIGMOID, output);
+    }
+
+    /** A network with all parameters zero, whose hidden layers use {@code activation}. */
+    public Network(int[] sizes, Activation activation, Output output) {
         if (sizes.length < 2) {
             throw new IllegalArgumentException("a network needs an input and an output size, got " + Arrays.toString(sizes));
         }
@@ -37,7 +43,8 @@ public final class Network {
             throw new IllegalArgumentException("a softmax output needs at least two classes, got " + classes);
         }
         this.sizes = sizes.clone();
-        this.output = output;
+        this.activation = java.util.Objects.requireNonNull(activation, "activation");
+        this.output = java.util.Objects.requireNonNull(output, "output");
         this.layers = new Layer[sizes.length - 1];
         long offset = 0;
         for (int l = 0; l < layers.length; l++) {
@@ -55,6 +62,11 @@ public final class Network {
     /** The layer widths, input first. */
     public int[] sizes() {
         return sizes.clone();
+    }
+
+    /** The nonlinearity of the hidden layers. */
+    public Activation activation() {
+        return activation;
     }
 
     public Output output() {
@@ -91,6 +103,13 @@ public final class Network {
     /** The widest layer, which sizes the activation buffers. */
     int widestLayer() {
         return Arrays.stream(sizes).max().orElseThrow();
+    }
+
+    /** A copy with the same architecture and parameters. */
+    public Network copy() {
+        Network copy = new Network(sizes, activation, output);
+        System.arraycopy(parameters, 0, copy.parameters, 0, parameters.length);
+        return copy;
     }
 
     /** The architecture as the lecture writes it, e.g. {@code 784-64-10}. */

@@ -19,18 +19,21 @@ class GradientCheckTest {
 
     static Stream<Arguments> networks() {
         return Stream.of(Backend.values()).flatMap(backend -> Stream.of(
-                Arguments.of(backend, new int[] {7, 1}, Output.SIGMOID),
-                Arguments.of(backend, new int[] {7, 5, 1}, Output.SIGMOID),
-                Arguments.of(backend, new int[] {7, 5, 4}, Output.SOFTMAX),
-                Arguments.of(backend, new int[] {6, 5, 4, 3}, Output.SOFTMAX),
-                Arguments.of(backend, new int[] {17, 9, 3, 1}, Output.SIGMOID)));
+                Arguments.of(backend, new int[] {7, 1}, Activation.SIGMOID, Output.SIGMOID),
+                Arguments.of(backend, new int[] {7, 5, 1}, Activation.SIGMOID, Output.SIGMOID),
+                Arguments.of(backend, new int[] {7, 5, 4}, Activation.SIGMOID, Output.SOFTMAX),
+                Arguments.of(backend, new int[] {6, 5, 4, 3}, Activation.SIGMOID, Output.SOFTMAX),
+                Arguments.of(backend, new int[] {17, 9, 3, 1}, Activation.SIGMOID, Output.SIGMOID),
+                Arguments.of(backend, new int[] {7, 5, 4}, Activation.RELU, Output.SOFTMAX),
+                Arguments.of(backend, new int[] {19, 17, 9, 10}, Activation.RELU, Output.SOFTMAX),
+                Arguments.of(backend, new int[] {7, 6, 1}, Activation.RELU, Output.SIGMOID)));
     }
 
-    @ParameterizedTest(name = "{0} {1} {2}")
+    @ParameterizedTest(name = "{0} {1} {2} {3}")
     @MethodSource("networks")
-    void backwardMatchesFiniteDifferences(Backend backend, int[] sizes, Output output) {
+    void backwardMatchesFiniteDifferences(Backend backend, int[] sizes, Activation activation, Output output) {
         SplittableRandom random = new SplittableRandom(sizes.length * 31L + sizes[1]);
-        Network network = new Network(sizes, output);
+        Network network = new Network(sizes, activation, output);
         float[] params = network.parameters();
         for (int i = 0; i < params.length; i++) {
             params[i] = (float) (random.nextGaussian() * 0.7);
@@ -81,8 +84,8 @@ class GradientCheckTest {
             assertTrue(diff <= 2e-4 + 1e-3 * Math.abs(numeric),
                     "parameter " + i + ": backprop " + grads[i] + " vs finite difference " + numeric);
         }
-        System.out.printf("gradient check %s %s %s: %d parameters OK, max abs diff %.2e%n",
-                backend, network.describe(), output, theta.length, worst);
+        System.out.printf("gradient check %s %s %s %s: %d parameters OK, max abs diff %.2e%n",
+                backend, network.describe(), activation, output, theta.length, worst);
     }
 
     /** The mean loss in double precision, straight from the layer equations, with no kernel involved. */
@@ -108,7 +111,7 @@ class GradientCheckTest {
                 if (l < network.layerCount() - 1) {
                     a = new double[z.length];
                     for (int o = 0; o < z.length; o++) {
-                        a[o] = 1 / (1 + Math.exp(-z[o]));
+                        a[o] = network.activation() == Activation.RELU ? Math.max(0, z[o]) : 1 / (1 + Math.exp(-z[o]));
                     }
                 }
             }

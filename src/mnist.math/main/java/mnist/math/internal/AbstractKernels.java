@@ -242,6 +242,48 @@ public abstract class AbstractKernels implements Kernels {
     }
 
     @Override
+    public final void relu(float[] a, float[] z, int len) {
+        check("a", a, 0, len);
+        check("z", z, 0, len);
+        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS, (f, t) -> reluRange(a, z, f, t));
+    }
+
+    @Override
+    public final void reluBackward(float[] dz, float[] da, float[] a, int len) {
+        check("dz", dz, 0, len);
+        check("da", da, 0, len);
+        check("a", a, 0, len);
+        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS, (f, t) -> reluBackwardRange(dz, da, a, f, t));
+    }
+
+    @Override
+    public final void axpy(float[] y, int yOff, float[] x, int xOff, float alpha, int len) {
+        check("y", y, yOff, len);
+        check("x", x, xOff, len);
+        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS, (f, t) -> axpyRange(y, yOff, x, xOff, alpha, f, t));
+    }
+
+    @Override
+    public final void momentumStep(float[] w, float[] v, float[] g, int off, int len, float lr, float momentum) {
+        check("w", w, off, len);
+        check("v", v, off, len);
+        check("g", g, off, len);
+        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS,
+                (f, t) -> momentumRange(w, v, g, off + f, off + t, lr, momentum));
+    }
+
+    @Override
+    public final void adamStep(float[] w, float[] m, float[] v, float[] g, int off, int len,
+                               float lr, float beta1, float beta2, float eps, float c1, float c2) {
+        check("w", w, off, len);
+        check("m", m, off, len);
+        check("v", v, off, len);
+        check("g", g, off, len);
+        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS,
+                (f, t) -> adamRange(w, m, v, g, off + f, off + t, lr, beta1, beta2, eps, c1, c2));
+    }
+
+    @Override
     public final void exp(float[] out, float[] x, int len) {
         check("out", out, 0, len);
         check("x", x, 0, len);
@@ -359,6 +401,19 @@ public abstract class AbstractKernels implements Kernels {
     protected abstract void subtractRange(float[] out, float[] a, float[] b, int from, int to);
 
     protected abstract void sgdRange(float[] w, int wOff, float[] g, int gOff, float lr, int from, int to);
+
+    protected abstract void reluRange(float[] a, float[] z, int from, int to);
+
+    protected abstract void reluBackwardRange(float[] dz, float[] da, float[] a, int from, int to);
+
+    protected abstract void axpyRange(float[] y, int yOff, float[] x, int xOff, float alpha, int from, int to);
+
+    /** Over absolute indices [from, to) of w, v and g. */
+    protected abstract void momentumRange(float[] w, float[] v, float[] g, int from, int to, float lr, float momentum);
+
+    /** Over absolute indices [from, to) of w, m, v and g. */
+    protected abstract void adamRange(float[] w, float[] m, float[] v, float[] g, int from, int to,
+                                      float lr, float beta1, float beta2, float eps, float c1, float c2);
 
     protected abstract void expRange(float[] out, float[] x, int from, int to);
 

@@ -228,6 +228,49 @@ public final class ScalarKernels extends AbstractKernels {
     }
 
     @Override
+    protected void reluRange(float[] a, float[] z, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = Math.max(0f, z[i]);
+        }
+    }
+
+    @Override
+    protected void reluBackwardRange(float[] dz, float[] da, float[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            dz[i] = a[i] > 0f ? da[i] : 0f;
+        }
+    }
+
+    @Override
+    protected void axpyRange(float[] y, int yOff, float[] x, int xOff, float alpha, int from, int to) {
+        for (int i = from; i < to; i++) {
+            y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    protected void momentumRange(float[] w, float[] v, float[] g, int from, int to, float lr, float momentum) {
+        for (int i = from; i < to; i++) {
+            float vi = Math.fma(momentum, v[i], g[i]);
+            v[i] = vi;
+            w[i] = Math.fma(-lr, vi, w[i]);
+        }
+    }
+
+    @Override
+    protected void adamRange(float[] w, float[] m, float[] v, float[] g, int from, int to,
+                             float lr, float beta1, float beta2, float eps, float c1, float c2) {
+        for (int i = from; i < to; i++) {
+            float gi = g[i];
+            float mi = Math.fma(beta1, m[i], (1f - beta1) * gi);
+            float vi = Math.fma(beta2, v[i], (1f - beta2) * gi * gi);
+            m[i] = mi;
+            v[i] = vi;
+            w[i] -= lr * (mi * c1) / ((float) Math.sqrt(vi * c2) + eps);
+        }
+    }
+
+    @Override
     protected void expRange(float[] out, float[] x, int from, int to) {
         for (int i = from; i < to; i++) {
             out[i] = expf(x[i]);

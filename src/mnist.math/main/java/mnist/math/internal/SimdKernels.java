@@ -422,6 +422,86 @@ public final class SimdKernels extends AbstractKernels {
     }
 
     @Override
+    protected void reluRange(float[] a, float[] z, int from, int to) {
+        int i = from;
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            FloatVector.fromArray(SPECIES, z, i).max(zero).intoArray(a, i);
+        }
+        for (; i < to; i++) {
+            a[i] = Math.max(0f, z[i]);
+        }
+    }
+
+    @Override
+    protected void reluBackwardRange(float[] dz, float[] da, float[] a, int from, int to) {
+        int i = from;
+        FloatVector zero = FloatVector.zero(SPECIES);
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            VectorMask<Float> active = FloatVector.fromArray(SPECIES, a, i).compare(VectorOperators.GT, 0f);
+            zero.blend(FloatVector.fromArray(SPECIES, da, i), active).intoArray(dz, i);
+        }
+        for (; i < to; i++) {
+            dz[i] = a[i] > 0f ? da[i] : 0f;
+        }
+    }
+
+    @Override
+    protected void axpyRange(float[] y, int yOff, float[] x, int xOff, float alpha, int from, int to) {
+        int i = from;
+        FloatVector av = bc(alpha);
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            FloatVector.fromArray(SPECIES, x, xOff + i).fma(av, FloatVector.fromArray(SPECIES, y, yOff + i))
+                    .intoArray(y, yOff + i);
+        }
+        for (; i < to; i++) {
+            y[yOff + i] = Math.fma(alpha, x[xOff + i], y[yOff + i]);
+        }
+    }
+
+    @Override
+    protected void momentumRange(float[] w, float[] v, float[] g, int from, int to, float lr, float momentum) {
+        int i = from;
+        FloatVector mu = bc(momentum);
+        FloatVector minusLr = bc(-lr);
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            FloatVector vi = FloatVector.fromArray(SPECIES, v, i).fma(mu, FloatVector.fromArray(SPECIES, g, i));
+            vi.intoArray(v, i);
+            vi.fma(minusLr, FloatVector.fromArray(SPECIES, w, i)).intoArray(w, i);
+        }
+        for (; i < to; i++) {
+            float vi = Math.fma(momentum, v[i], g[i]);
+            v[i] = vi;
+            w[i] = Math.fma(-lr, vi, w[i]);
+        }
+    }
+
+    @Override
+    protected void adamRange(float[] w, float[] m, float[] v, float[] g, int from, int to,
+                             float lr, float beta1, float beta2, float eps, float c1, float c2) {
+        int i = from;
+        FloatVector b1 = bc(beta1), b2 = bc(beta2), g1 = bc(1f - beta1), g2 = bc(1f - beta2);
+        FloatVector lrv = bc(lr), epsv = bc(eps), c1v = bc(c1), c2v = bc(c2);
+        for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
+            FloatVector gi = FloatVector.fromArray(SPECIES, g, i);
+            FloatVector mi = FloatVector.fromArray(SPECIES, m, i).fma(b1, g1.mul(gi));
+            FloatVector vi = FloatVector.fromArray(SPECIES, v, i).fma(b2, g2.mul(gi).mul(gi));
+            mi.intoArray(m, i);
+            vi.intoArray(v, i);
+            FloatVector step = lrv.mul(mi.mul(c1v)).div(vi.mul(c2v).sqrt().add(epsv));
+            FloatVector.fromArray(SPECIES, w, i).sub(step).intoArray(w, i);
+        }
+        for (; i < to; i++) {
+            float gi = g[i];
+            float mi = Math.fma(beta1, m[i], (1f - beta1) * gi);
+            float vi = Math.fma(beta2, v[i], (1f - beta2) * gi * gi);
+            m[i] = mi;
+            v[i] = vi;
+            w[i] -= lr * (mi * c1) / ((float) Math.sqrt(vi * c2) + eps);
+        }
+    }
+
+    @Override
     protected void expRange(float[] out, float[] x, int from, int to) {
         int i = from;
         for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
