@@ -162,6 +162,33 @@ final class Options {
         return value;
     }
 
+    /** A number in [0, 1) (such as a momentum). */
+    float fraction(String name) throws UsageException {
+        float value = number(name);
+        if (!(value >= 0 && value < 1)) {
+            throw new UsageException(command, "--" + name + " must be at least 0 and below 1, got " + values.get(name));
+        }
+        return value;
+    }
+
+    /** A finite number of at least 0. */
+    float nonNegativeNumber(String name) throws UsageException {
+        float value = number(name);
+        if (!(value >= 0) || !Float.isFinite(value)) {
+            throw new UsageException(command, "--" + name + " must be 0 or more, got " + values.get(name));
+        }
+        return value;
+    }
+
+    private float number(String name) throws UsageException {
+        String text = values.get(name);
+        try {
+            return Float.parseFloat(text.strip());
+        } catch (NumberFormatException e) {
+            throw new UsageException(command, "--" + name + " must be a number, got '" + text + "'");
+        }
+    }
+
     /** A flag whose value one of the parsers accepts (they throw IllegalArgumentException otherwise). */
     <T> T choice(String name, T fallback, Function<String, T> parser) throws UsageException {
         if (!has(name)) {

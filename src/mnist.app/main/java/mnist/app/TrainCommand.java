@@ -4,55 +4,86 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import mnist.data.Mnist;
 import mnist.data.LabeledImages;
+import mnist.data.Mnist;
 import mnist.math.Backend;
 import mnist.math.Kernels;
 import mnist.math.random.RandomSource;
+import mnist.model.Activation;
 import mnist.model.ClassificationReport;
 import mnist.model.ConfusionMatrix;
 import mnist.model.FullBatchGradientDescent;
+import mnist.model.Initializer;
 import mnist.model.LectureModel;
+import mnist.model.MinibatchSettings;
+import mnist.model.MinibatchTrainer;
 import mnist.model.Network;
+import mnist.model.Optimizer;
+import mnist.model.Output;
 import mnist.model.Predictor;
+import mnist.model.Schedule;
 import mnist.model.TrainingHistory;
 
-/** {@code mnist train}: one of the lecture's networks, trained as the lecture does, then evaluated. */
+/**
+ * {@code mnist train}: a modern multilayer perceptron by default, or one of the lecture's networks
+ * trained exactly as the lecture does; then the evaluation on the test set.
+ */
 final class TrainCommand {
     private static final String NAME = "mnist train";
     private static final String HELP = """
             Usage: mnist train [options]
 
-            Trains one of the lecture's networks by full-batch gradient descent on the training set,
-            printing the loss every 10 epochs, then evaluates it on the test set: confusion matrix
+            Trains a network on the training set, then evaluates it on the test set: confusion matrix
             (rows: actual class, columns: predicted), classification report, accuracy, and one test
             digit drawn with its label and the prediction.
 
-            Options:
-              --model NAME       logistic (784-1), hidden (784-H-1) or softmax (784-H-10)   [softmax]
-              --digit D          the digit the binary models recognise ("is it a D?")      [0]
-              --hidden H         units in the hidden layer                                  [64]
-              --epochs N         epochs of training       [100 for logistic and hidden, 200 for softmax]
-              --lr X             learning rate                                              [1]
-              --rng NAME         numpy (NumPy's legacy generator, as the lecture) or java   [numpy]
-              --seed S           seed of the generator                                      [1]
-              --backend NAME     simd (Vector API) or scalar                                [simd]
-              --threads N        worker threads                                 [all cores: %d]
-              --data DIR         a directory with the four MNIST IDX files (.gz or not)     [bundled MNIST]
-              --metrics-out FILE write the run's numbers as JSON
-              --show-index N     the test digit drawn at the end                            [0]
-              --help             show this help
+            By default a multilayer perceptron (784-256-128-10, ReLU, Adam, minibatches, a validation
+            set held out of the training set, the best epoch kept). --model logistic|hidden|softmax
+            trains one of the lecture's networks instead, exactly as the lecture does (full-batch
+            gradient descent), printing the loss every 10 epochs.
 
-            With the defaults (--rng numpy --seed 1) each network starts from the lecture's own
-            random numbers, so the printed losses are the lecture's.
+            Options for every model:
+              --model NAME        mlp, logistic (784-1), hidden (784-H-1) or softmax (784-H-10)  [mlp]
+              --epochs N          epochs of training      [mlp 12; logistic, hidden 100; softmax 200]
+              --lr X              learning rate           [adam 0.001, sgd and momentum 0.1; lecture 1]
+              --rng NAME          numpy (NumPy's legacy generator, as the lecture) or java    [numpy]
+              --seed S            seed of the generator, 0 to 4294967295                      [1]
+              --backend NAME      simd (Vector API) or scalar                                 [simd]
+              --threads N         worker threads                                  [all cores: %d]
+              --data DIR          a directory with the four MNIST IDX files (.gz or not)   [bundled]
+              --metrics-out FILE  write the run's numbers as JSON
+              --show-index N      the test digit drawn at the end                             [0]
+              --help              show this help
+
+            Options for mlp:
+              --hidden H1,H2,...  hidden layer widths                                   [256,128]
+              --activation NAME   relu or sigmoid                                            [relu]
+              --init NAME         he or xavier                      [he for relu, xavier for sigmoid]
+              --optimizer NAME    sgd, momentum or adam                                      [adam]
+              --momentum M        momentum of the momentum optimizer                          [0.9]
+              --batch N           samples per batch                                           [128]
+              --weight-decay L    L2 weight decay on the weights                              [0]
+              --schedule NAME     learning rate schedule: constant, cosine or step         [cosine]
+              --validation N      training images held out to pick the best epoch            [5000]
+
+            Options for the lecture's networks:
+              --digit D           the digit logistic and hidden recognise ("is it a D?")       [0]
+              --hidden H          units in the hidden layer of hidden and softmax              [64]
+
+            With the lecture's networks and the defaults (--rng numpy --seed 1) each network starts
+            from the lecture's own random numbers, so the printed losses are the lecture's.
             """;
 
-    private static final Set<String> VALUED = Set.of("model", "digit", "hidden", "epochs", "lr", "rng", "seed",
-            "backend", "threads", "data", "metrics-out", "show-index");
+    private static final Set<String> COMMON = Set.of("model", "epochs", "lr", "rng", "seed", "backend", "threads",
+            "data", "metrics-out", "show-index", "hidden");
+    private static final Set<String> MLP_ONLY = Set.of("activation", "init", "optimizer", "momentum", "batch",
+            "weight-decay", "schedule", "validation");
+    private static final Set<String> LECTURE_ONLY = Set.of("digit");
 
     private final PrintStream out;
 
@@ -60,24 +91,28 @@ final class TrainCommand {
         this.out = out;
     }
 
+    /** What either kind of training hands to the evaluation. */
+    private record Trained(Network network, List<String> classNames, int digit, Map<String, Object> metrics,
+                           double medianSecondsPerEpoch) {
+    }
+
     int run(String[] args) throws UsageException, IOException {
-        Options options = Options.parse(NAME, args, VALUED, Set.of("help"));
+        Set<String> valued = new java.util.HashSet<>(COMMON);
+        valued.addAll(MLP_ONLY);
+        valued.addAll(LECTURE_ONLY);
+        Options options = Options.parse(NAME, args, valued, Set.of("help"));
         int cores = Runtime.getRuntime().availableProcessors();
         if (options.flag("help")) {
             out.print(HELP.formatted(cores));
             return Main.OK;
         }
-        LectureModel model = options.choice("model", LectureModel.SOFTMAX, LectureModel::parse);
-        int digit = options.integer("digit", 0, 0, 9);
-        if (options.has("digit") && !model.isBinary()) {
-            throw new UsageException(NAME, "--digit applies to the binary models (logistic, hidden), not to " + model.id());
+        String modelName = options.string("model", "mlp");
+        LectureModel lecture = modelName.equals("mlp") ? null : options.choice("model", null, LectureModel::parse);
+        for (String flag : lecture == null ? LECTURE_ONLY : MLP_ONLY) {
+            if (options.has(flag)) {
+                throw new UsageException(NAME, "--" + flag + " does not apply to --model " + modelName);
+            }
         }
-        int hidden = options.integer("hidden", 64, 1, 65536);
-        if (options.has("hidden") && model == LectureModel.LOGISTIC) {
-            throw new UsageException(NAME, "--hidden does not apply to logistic, which has no hidden layer");
-        }
-        int epochs = options.integer("epochs", model.defaultEpochs(), 1, 1_000_000);
-        float lr = options.positiveNumber("lr", 1f);
         String rngKind = options.choice("rng", "numpy", TrainCommand::rngKind);
         long seed = options.longInteger("seed", 1, 0, 4294967295L);
         Backend backend = options.choice("backend", Backend.SIMD, Backend::parse);
@@ -90,83 +125,205 @@ final class TrainCommand {
                 throw new UsageException(NAME, "--metrics-out " + problem);
             }
         }
+        // Parse every model option before the data is loaded, so that a typo fails at once.
+        MlpPlan mlp = lecture == null ? MlpPlan.parse(options) : null;
+        LecturePlan plan = lecture == null ? null : LecturePlan.parse(options, lecture);
 
         Mnist data = DataOption.load(options, out);
         LabeledImages test = data.test();
         if (showIndex >= test.size()) {
             throw new UsageException(NAME, "--show-index must be below " + test.size() + ", the size of the test set");
         }
-
         try (Kernels kernels = Kernels.create(backend, threads)) {
             RandomSource random = RandomSource.create(rngKind, seed);
-            LectureModel.Start start = model.initialise(random, data.train().size(), data.train().features(), hidden);
-            Network network = start.network();
-            LabeledImages train = data.train().permuted(start.shuffle());
-            float[] targets = model.isBinary() ? train.binaryTargets(digit) : train.oneHot(LectureModel.DIGITS);
-
-            out.printf("Training %s (%s) on %d images for %d epochs, learning rate %s, %s backend on %d thread%s, %s generator seed %d%n",
-                    model.id(), network.describe(), train.size(), epochs, trimmed(lr), backend.id(), threads,
-                    threads == 1 ? "" : "s", rngKind, seed);
-            out.flush();
-            TrainingHistory history = new FullBatchGradientDescent(kernels, epochs, lr).train(
-                    network, train.images(), targets, train.size(), (epoch, loss, seconds) -> {
-                        if (epoch % 10 == 0) {
-                            out.println("Epoch " + epoch + " loss: " + loss);
-                            out.flush();
-                        }
-                    });
-            out.println("Final loss: " + history.finalLoss());
-            out.println();
-
-            int[] predicted = Predictor.predict(network, kernels, test.images(), test.size());
-            int[] actual = new int[test.size()];
-            for (int i = 0; i < actual.length; i++) {
-                actual[i] = model.isBinary() ? (test.label(i) == digit ? 1 : 0) : test.label(i);
-            }
-            List<String> classNames = classNames(model, digit);
-            ConfusionMatrix matrix = ConfusionMatrix.of(actual, predicted, classNames);
-            ClassificationReport report = new ClassificationReport(matrix);
-            out.println("Confusion matrix on the test set (rows: actual, columns: predicted):");
-            out.print(matrix.format());
-            out.println();
-            out.print(report.format(2));
-            out.println();
-            out.println("Test accuracy: " + matrix.accuracy());
-            out.printf("Median seconds per epoch: %.4f%n", history.medianSecondsPerEpoch());
-            out.println();
-
-            out.print(DigitArt.render(test.images(), showIndex * test.features(), test.rows(), test.cols(), out.charset()));
-            out.println("Test image " + showIndex + ": label " + classNames.get(actual[showIndex])
-                    + (model.isBinary() ? " (digit " + test.label(showIndex) + ")" : "")
-                    + ", predicted " + classNames.get(predicted[showIndex]));
-
+            String setup = backend.id() + " backend on " + threads + " thread" + (threads == 1 ? "" : "s")
+                    + ", " + rngKind + " generator seed " + seed;
+            Trained trained = mlp != null
+                    ? trainMlp(mlp, data.train(), kernels, random, setup)
+                    : trainLecture(plan, data.train(), kernels, random, setup);
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("model", modelName);
+            metrics.put("architecture", trained.network().describe());
+            metrics.put("backend", backend.id());
+            metrics.put("threads", threads);
+            metrics.put("rng", rngKind);
+            metrics.put("seed", seed);
+            metrics.put("data", data.source());
+            metrics.putAll(trained.metrics());
+            evaluate(trained, test, kernels, showIndex, metrics);
             if (metricsOut != null) {
-                Map<String, Object> metrics = new LinkedHashMap<>();
-                metrics.put("model", model.id());
-                metrics.put("architecture", network.describe());
-                if (model.isBinary()) {
-                    metrics.put("digit", digit);
-                }
-                metrics.put("backend", backend.id());
-                metrics.put("threads", threads);
-                metrics.put("rng", rngKind);
-                metrics.put("seed", seed);
-                metrics.put("learning_rate", (double) lr);
-                metrics.put("epochs", epochs);
-                metrics.put("data", data.source());
-                metrics.put("test_accuracy", matrix.accuracy());
-                metrics.put("final_loss", history.finalLoss());
-                metrics.put("class_names", classNames);
-                List<long[]> rows = new ArrayList<>(List.of(matrix.rows()));
-                metrics.put("confusion_matrix", rows);
-                metrics.put("losses", history.losses());
-                metrics.put("seconds_per_epoch", history.secondsPerEpoch());
-                metrics.put("median_seconds_per_epoch", history.medianSecondsPerEpoch());
                 AtomicFile.writeString(metricsOut, Json.write(metrics));
                 out.println("Metrics written to " + metricsOut);
             }
         }
         return Main.OK;
+    }
+
+    // ---- the lecture's networks --------------------------------------------------------------------
+
+    private record LecturePlan(LectureModel model, int digit, int hidden, int epochs, float lr) {
+        static LecturePlan parse(Options options, LectureModel model) throws UsageException {
+            int digit = options.integer("digit", 0, 0, 9);
+            if (options.has("digit") && !model.isBinary()) {
+                throw new UsageException(NAME, "--digit applies to the binary models (logistic, hidden), not to " + model.id());
+            }
+            if (options.has("hidden") && model == LectureModel.LOGISTIC) {
+                throw new UsageException(NAME, "--hidden does not apply to logistic, which has no hidden layer");
+            }
+            int hidden = options.integer("hidden", 64, 1, 65536);
+            int epochs = options.integer("epochs", model.defaultEpochs(), 1, 1_000_000);
+            float lr = options.positiveNumber("lr", 1f);
+            return new LecturePlan(model, digit, hidden, epochs, lr);
+        }
+    }
+
+    private Trained trainLecture(LecturePlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup) {
+        LectureModel model = plan.model();
+        LectureModel.Start start = model.initialise(random, all.size(), all.features(), plan.hidden());
+        Network network = start.network();
+        LabeledImages train = all.permuted(start.shuffle());
+        float[] targets = model.isBinary() ? train.binaryTargets(plan.digit()) : train.oneHot(LectureModel.DIGITS);
+        out.printf("Training %s (%s) on %d images: %d epochs of full-batch gradient descent, learning rate %s, %s%n",
+                model.id(), network.describe(), train.size(), plan.epochs(), trimmed(plan.lr()), setup);
+        out.flush();
+        TrainingHistory history = new FullBatchGradientDescent(kernels, plan.epochs(), plan.lr()).train(
+                network, train.images(), targets, train.size(), (epoch, loss, seconds) -> {
+                    if (epoch % 10 == 0) {
+                        out.println("Epoch " + epoch + " loss: " + loss);
+                        out.flush();
+                    }
+                });
+        out.println("Final loss: " + history.finalLoss());
+        out.println();
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        if (model.isBinary()) {
+            metrics.put("digit", plan.digit());
+        }
+        metrics.put("learning_rate", (double) plan.lr());
+        metrics.put("epochs", plan.epochs());
+        metrics.put("final_loss", history.finalLoss());
+        metrics.put("losses", history.losses());
+        metrics.put("seconds_per_epoch", history.secondsPerEpoch());
+        List<String> names = model.isBinary() ? List.of("not " + plan.digit(), Integer.toString(plan.digit())) : digitNames();
+        return new Trained(network, names, model.isBinary() ? plan.digit() : -1, metrics, history.medianSecondsPerEpoch());
+    }
+
+    // ---- the multilayer perceptron -----------------------------------------------------------------
+
+    private record MlpPlan(int[] hidden, Activation activation, Initializer init, MinibatchSettings settings, int validation) {
+        static MlpPlan parse(Options options) throws UsageException {
+            int[] hidden = options.choice("hidden", new int[] {256, 128}, TrainCommand::layerList);
+            Activation activation = options.choice("activation", Activation.RELU, Activation::parse);
+            Initializer init = options.choice("init", Initializer.defaultFor(activation), Initializer::parse);
+            Optimizer.Kind optimizer = options.choice("optimizer", Optimizer.Kind.ADAM, Optimizer.Kind::parse);
+            MinibatchSettings defaults = MinibatchSettings.defaults();
+            int epochs = options.integer("epochs", defaults.epochs(), 1, 1_000_000);
+            int batch = options.integer("batch", defaults.batchSize(), 1, 60000);
+            float lr = options.positiveNumber("lr", optimizer.defaultLearningRate());
+            float momentum = options.has("momentum") ? options.fraction("momentum") : defaults.momentum();
+            if (options.has("momentum") && optimizer != Optimizer.Kind.MOMENTUM) {
+                throw new UsageException(NAME, "--momentum applies to --optimizer momentum only");
+            }
+            float decay = options.has("weight-decay") ? options.nonNegativeNumber("weight-decay") : 0f;
+            Schedule schedule = options.choice("schedule", defaults.schedule(), Schedule::parse);
+            int validation = options.integer("validation", 5000, 0, 59000);
+            return new MlpPlan(hidden, activation, init,
+                    new MinibatchSettings(epochs, batch, optimizer, lr, momentum, decay, schedule), validation);
+        }
+    }
+
+    private Trained trainMlp(MlpPlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup) {
+        int[] sizes = new int[plan.hidden().length + 2];
+        sizes[0] = all.features();
+        System.arraycopy(plan.hidden(), 0, sizes, 1, plan.hidden().length);
+        sizes[sizes.length - 1] = LectureModel.DIGITS;
+        Network network = new Network(sizes, plan.activation(), Output.SOFTMAX);
+        plan.init().initialise(network, random);
+
+        // The validation set: the last images of a seeded shuffle of the training set.
+        LabeledImages shuffled = all.permuted(random.permutation(all.size()));
+        int trainSize = shuffled.size() - plan.validation();
+        LabeledImages train = shuffled.subset(0, trainSize);
+        LabeledImages validation = shuffled.subset(trainSize, shuffled.size());
+
+        MinibatchSettings s = plan.settings();
+        out.printf("Training mlp (%s, %s, %s init) on %d images, validating on %d: %d epochs, %s, batch %d, "
+                        + "learning rate %s (%s)%s, %s%n",
+                network.describe(), plan.activation().id(), plan.init().id(), train.size(), validation.size(),
+                s.epochs(), s.optimizer().id(), s.batchSize(), trimmed(s.learningRate()), s.schedule().id(),
+                s.weightDecay() > 0 ? ", weight decay " + s.weightDecay() : "", setup);
+        out.flush();
+        MinibatchTrainer.Result result = new MinibatchTrainer(kernels, s, random).train(network,
+                train.images(), train.oneHot(LectureModel.DIGITS), train.size(),
+                validation.images(), validation.labels(), new MinibatchTrainer.Listener() {
+                    @Override
+                    public void epochDone(MinibatchTrainer.Epoch e) {
+                        out.printf("Epoch %d/%d  loss %.4f  validation accuracy %s  lr %.2e  %.2f s%n", e.epoch() + 1,
+                                s.epochs(), e.trainLoss(), Double.isNaN(e.validationAccuracy()) ? "-"
+                                        : String.format("%.4f", e.validationAccuracy()), e.learningRate(), e.seconds());
+                        out.flush();
+                    }
+                });
+        out.printf("Best epoch: %d%s%n%n", result.bestEpoch() + 1, validation.size() == 0 ? " (the last; no validation set)"
+                : String.format(" (validation accuracy %.4f)", result.best().validationAccuracy()));
+
+        double[] losses = result.epochs().stream().mapToDouble(MinibatchTrainer.Epoch::trainLoss).toArray();
+        double[] seconds = result.epochs().stream().mapToDouble(MinibatchTrainer.Epoch::seconds).toArray();
+        double[] accuracies = result.epochs().stream().mapToDouble(MinibatchTrainer.Epoch::validationAccuracy).toArray();
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("activation", plan.activation().id());
+        metrics.put("init", plan.init().id());
+        metrics.put("optimizer", s.optimizer().id());
+        metrics.put("learning_rate", (double) s.learningRate());
+        metrics.put("schedule", s.schedule().id());
+        metrics.put("batch_size", s.batchSize());
+        metrics.put("weight_decay", (double) s.weightDecay());
+        metrics.put("validation_size", validation.size());
+        metrics.put("epochs", s.epochs());
+        metrics.put("best_epoch", result.bestEpoch() + 1);
+        metrics.put("losses", losses);
+        metrics.put("validation_accuracy", accuracies);
+        metrics.put("seconds_per_epoch", seconds);
+        TrainingHistory history = new TrainingHistory(losses, seconds);
+        return new Trained(network, digitNames(), -1, metrics, history.medianSecondsPerEpoch());
+    }
+
+    // ---- evaluation, shared ------------------------------------------------------------------------
+
+    private void evaluate(Trained trained, LabeledImages test, Kernels kernels, int showIndex, Map<String, Object> metrics) {
+        Network network = trained.network();
+        int[] predicted = Predictor.predict(network, kernels, test.images(), test.size());
+        int[] actual = new int[test.size()];
+        for (int i = 0; i < actual.length; i++) {
+            actual[i] = trained.digit() >= 0 ? (test.label(i) == trained.digit() ? 1 : 0) : test.label(i);
+        }
+        List<String> classNames = trained.classNames();
+        ConfusionMatrix matrix = ConfusionMatrix.of(actual, predicted, classNames);
+        ClassificationReport report = new ClassificationReport(matrix);
+        out.println("Confusion matrix on the test set (rows: actual, columns: predicted):");
+        out.print(matrix.format());
+        out.println();
+        out.print(report.format(2));
+        out.println();
+        out.println("Test accuracy: " + matrix.accuracy());
+        out.printf("Median seconds per epoch: %.4f%n", trained.medianSecondsPerEpoch());
+        out.println();
+        out.print(DigitArt.render(test.images(), showIndex * test.features(), test.rows(), test.cols(), out.charset()));
+        out.println("Test image " + showIndex + ": label " + classNames.get(actual[showIndex])
+                + (trained.digit() >= 0 ? " (digit " + test.label(showIndex) + ")" : "")
+                + ", predicted " + classNames.get(predicted[showIndex]));
+        metrics.put("test_accuracy", matrix.accuracy());
+        metrics.put("class_names", classNames);
+        metrics.put("confusion_matrix", new ArrayList<>(List.of(matrix.rows())));
+        metrics.put("median_seconds_per_epoch", trained.medianSecondsPerEpoch());
+    }
+
+    private static List<String> digitNames() {
+        List<String> names = new ArrayList<>();
+        for (int d = 0; d < LectureModel.DIGITS; d++) {
+            names.add(Integer.toString(d));
+        }
+        return names;
     }
 
     private static String rngKind(String name) {
@@ -176,16 +333,24 @@ final class TrainCommand {
         return name;
     }
 
-    /** The class names of the confusion matrix: "not D" and "D" for the binary models, else the digits. */
-    static List<String> classNames(LectureModel model, int digit) {
-        if (model.isBinary()) {
-            return List.of("not " + digit, Integer.toString(digit));
+    /** Parses {@code 256,128} into layer widths, each from 1 to 65536. */
+    static int[] layerList(String text) {
+        String[] parts = text.split(",", -1);
+        if (parts.length > 16) {
+            throw new IllegalArgumentException("at most 16 hidden layers, got " + parts.length);
         }
-        List<String> names = new ArrayList<>();
-        for (int d = 0; d < LectureModel.DIGITS; d++) {
-            names.add(Integer.toString(d));
+        int[] sizes = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                sizes[i] = Integer.parseInt(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("expected layer widths like 256,128, got '" + text + "'");
+            }
+            if (sizes[i] < 1 || sizes[i] > 65536) {
+                throw new IllegalArgumentException("layer widths must be between 1 and 65536, got " + Arrays.toString(sizes));
+            }
         }
-        return names;
+        return sizes;
     }
 
     private static String trimmed(float value) {

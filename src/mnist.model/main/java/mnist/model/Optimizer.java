@@ -1,0 +1,95 @@
+package mnist.model;
+
+import java.util.Locale;
+import mnist.math.Kernels;
+
+/**
+ * Updates the parameters from their gradients, one step per batch. Momentum and Adam keep state arrays
+ * with the layout of the parameters, so each step is one kernel call over one flat array.
+ */
+public abstract sealed class Optimizer {
+
+    /** The optimizers {@code mnist train --optimizer} offers. */
+    public enum Kind {
+        SGD, MOMENTUM, ADAM;
+
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Kind parse(String name) {
+            for (Kind k : values()) {
+                if (k.id().equals(name)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("unknown optimizer '" + name + "' (expected sgd, momentum or adam)");
+        }
+
+        /** A learning rate that works for this optimizer on MNIST-sized networks. */
+        public float defaultLearningRate() {
+            return this == ADAM ? 1e-3f : 0.1f;
+        }
+    }
+
+    /** Creates the optimizer of {@code kind} for {@code parameterCount} parameters. */
+    public static Optimizer create(Kind kind, int parameterCount, float momentum) {
+        return switch (kind) {
+            case SGD -> new Sgd();
+            case MOMENTUM -> new Momentum(parameterCount, momentum);
+            case ADAM -> new Adam(parameterCount);
+        };
+    }
+
+    /** Applies one step with learning rate lr to params, given the gradients of the loss. */
+    public abstract void step(Kernels kernels, float[] params, float[] grads, float lr);
+
+    /** Plain gradient descent: θ ← θ - lr·g. */
+    static final class Sgd extends Optimizer {
+        @Override
+        public void step(Kernels kernels, float[] params, float[] grads, float lr) {
+            kernels.sgdStep(params, 0, grads, 0, lr, params.length);
+        }
+    }
+
+    /** Gradient descent with momentum: v ← μ·v + g, θ ← θ - lr·v. */
+    static final class Momentum extends Optimizer {
+        private final float[] velocity;
+        private final float momentum;
+
+        Momentum(int parameterCount, float momentum) {
+            if (!(momentum >= 0 && momentum < 1)) {
+                throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+            }
+            this.velocity = new float[parameterCount];
+            this.momentum = momentum;
+        }
+
+        @Override
+        public void step(Kernels kernels, float[] params, float[] grads, float lr) {
+            kernels.momentumStep(params, velocity, grads, 0, params.length, lr, momentum);
+        }
+    }
+
+    /** Adam (Kingma and Ba, 2015) with the usual β1 = 0.9, β2 = 0.999, ε = 1e-8 and bias correction. */
+    static final class Adam extends Optimizer {
+        private static final double BETA1 = 0.9, BETA2 = 0.999;
+        private static final float EPSILON = 1e-8f;
+        private final float[] m;
+        private final float[] v;
+        private int t;
+
+        Adam(int parameterCount) {
+            m = new float[parameterCount];
+            v = new float[parameterCount];
+        }
+
+        @Override
+        public void step(Kernels kernels, float[] params, float[] grads, float lr) {
+            t++;
+            float c1 = (float) (1 / (1 - Math.pow(BETA1, t)));
+            float c2 = (float) (1 / (1 - Math.pow(BETA2, t)));
+            kernels.adamStep(params, m, v, grads, 0, params.length, lr, (float) BETA1, (float) BETA2, EPSILON, c1, c2);
+        }
+    }
+}
