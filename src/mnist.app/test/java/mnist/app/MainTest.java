@@ -67,7 +67,19 @@ class MainTest {
         assertUsageError(run("train", "--lr", "-1"), "--lr must be a positive number");
         assertUsageError(run("train", "--lr", "NaN"), "--lr must be a positive number");
         assertUsageError(run("train", "--digit", "10", "--model", "logistic"), "--digit must be between 0 and 9");
-        assertUsageError(run("train", "--digit", "3"), "--digit applies to the binary models");
+        assertUsageError(run("train", "--model", "softmax", "--digit", "3"), "--digit applies to the binary models");
+        assertUsageError(run("train", "--digit", "3"), "--digit does not apply to --model mlp");
+        assertUsageError(run("train", "--model", "hidden", "--batch", "64"), "--batch does not apply to --model hidden");
+        assertUsageError(run("train", "--batch", "0"), "--batch must be between 1");
+        assertUsageError(run("train", "--hidden", "256,x"), "expected layer widths like 256,128");
+        assertUsageError(run("train", "--hidden", "256,0"), "layer widths must be between 1 and 65536");
+        assertUsageError(run("train", "--optimizer", "rmsprop"), "unknown optimizer 'rmsprop'");
+        assertUsageError(run("train", "--momentum", "0.5"), "--momentum applies to --optimizer momentum only");
+        assertUsageError(run("train", "--optimizer", "momentum", "--momentum", "1"), "--momentum must be at least 0 and below 1");
+        assertUsageError(run("train", "--weight-decay", "-1"), "--weight-decay must be 0 or more");
+        assertUsageError(run("train", "--schedule", "linear"), "unknown schedule 'linear'");
+        assertUsageError(run("train", "--activation", "tanh"), "unknown activation 'tanh'");
+        assertUsageError(run("train", "--validation", "60000"), "--validation must be between 0 and 59000");
         assertUsageError(run("train", "--model", "logistic", "--hidden", "8"), "--hidden does not apply to logistic");
         assertUsageError(run("train", "--backend", "gpu"), "unknown backend 'gpu'");
         assertUsageError(run("train", "--rng", "mt"), "unknown generator 'mt'");
@@ -109,6 +121,24 @@ class MainTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("train image 0: label 5"), r.out());
         assertTrue(r.out().lines().filter(l -> l.startsWith("|")).count() == 28, r.out());
+    }
+
+    @Test
+    void trainsTheDefaultMlpWithValidation(@TempDir Path dir) throws IOException {
+        Path metrics = dir.resolve("mlp.json");
+        Result r = run("train", "--epochs", "2", "--hidden", "16", "--validation", "1000", "--metrics-out", metrics.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Training mlp (784-16-10, relu, he init) on 59000 images, validating on 1000"), r.out());
+        assertTrue(r.out().contains("Epoch 2/2  loss "), r.out());
+        assertTrue(r.out().contains("Best epoch: "), r.out());
+        Matcher accuracy = Pattern.compile("Test accuracy: (0\\.\\d+)").matcher(r.out());
+        assertTrue(accuracy.find(), r.out());
+        assertTrue(Double.parseDouble(accuracy.group(1)) > 0.85, r.out());
+        String json = Files.readString(metrics);
+        assertTrue(json.contains("\"model\": \"mlp\""), json);
+        Matcher validation = Pattern.compile("\"validation_accuracy\": \\[([^\\]]*)]").matcher(json);
+        assertTrue(validation.find(), json);
+        assertEquals(2, validation.group(1).split(",").length);
     }
 
     @Test
