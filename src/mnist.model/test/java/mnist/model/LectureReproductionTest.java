@@ -51,8 +51,11 @@ class LectureReproductionTest {
     }
 
     private static Run train(LectureModel model, Backend backend, int epochs, int threads) {
+        return train(model, backend, epochs, threads, RandomSource.create("numpy", 1));
+    }
+
+    private static Run train(LectureModel model, Backend backend, int epochs, int threads, RandomSource random) {
         try (Kernels kernels = Kernels.create(backend, threads)) {
-            RandomSource random = RandomSource.create("numpy", 1);
             LectureModel.Start start = model.initialise(random, data.train().size(), data.train().features(), 64);
             LabeledImages train = data.train().permuted(start.shuffle());
             float[] targets = model.isBinary() ? train.binaryTargets(0) : train.oneHot(LectureModel.DIGITS);
@@ -120,6 +123,17 @@ class LectureReproductionTest {
     @Test
     void hiddenScalarFirstEpochs() {
         assertLosses("hidden scalar", HIDDEN_LOSSES, train(LectureModel.HIDDEN, Backend.SCALAR, 11, 2).history());
+    }
+
+    /** Other seeds and our own generator: the lecture's results are not a lucky draw. */
+    @Test
+    void otherSeedsReachTheLecturesAccuracy() {
+        for (RandomSource random : new RandomSource[] {RandomSource.create("numpy", 2), RandomSource.create("java", 7)}) {
+            double logistic = train(LectureModel.LOGISTIC, Backend.SIMD, 100, 2, random).matrix().accuracy();
+            assertTrue(logistic >= 0.985, "logistic: " + logistic);
+        }
+        double hidden = train(LectureModel.HIDDEN, Backend.SIMD, 100, 2, RandomSource.create("java", 7)).matrix().accuracy();
+        assertTrue(hidden >= 0.965, "hidden: " + hidden);
     }
 
     @Test
