@@ -107,11 +107,11 @@ final class Pgm {
         private long number(String what) throws DatasetException {
             int before = pos;
             skipSpaceAndComments();
-            if (pos == before) {
-                throw error("expected whitespace before the " + what);
-            }
             if (pos >= b.length) {
                 throw error("truncated: no " + what);
+            }
+            if (pos == before) {
+                throw error("expected whitespace before the " + what);
             }
             long value = 0;
             int digits = 0;
