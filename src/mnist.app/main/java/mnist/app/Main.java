@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import mnist.data.DatasetException;
+import mnist.model.ModelFileException;
 import mnist.model.TrainingDivergedException;
 
 /**
@@ -24,6 +25,8 @@ public final class Main {
             Commands:
               train    train one of the lecture's networks and evaluate it on the test set
               show     draw one digit of the data set in the terminal, with its label
+              evaluate evaluate a saved model on the test set
+              predict  classify your own digit images (PNG, PGM) or test digits with a saved model
 
             Options:
               --help       show this help (also: mnist <command> --help)
@@ -58,7 +61,10 @@ public final class Main {
                 }
                 case "train" -> new TrainCommand(out).run(rest);
                 case "show" -> new ShowCommand(out).run(rest);
-                default -> throw new UsageException("mnist", "unknown command '" + args[0] + "' (expected train or show)");
+                case "evaluate" -> new EvaluateCommand(out).run(rest);
+                case "predict" -> new PredictCommand(out).run(rest);
+                default -> throw new UsageException("mnist", "unknown command '" + args[0]
+                        + "' (expected train, show, evaluate or predict)");
             };
         } catch (UsageException e) {
             err.println("mnist: " + e.getMessage());
@@ -66,6 +72,9 @@ public final class Main {
             return BAD_INPUT;
         } catch (DatasetException e) {
             err.println("mnist: bad data: " + e.getMessage());
+            return BAD_INPUT;
+        } catch (ModelFileException e) {
+            err.println("mnist: bad model file: " + e.getMessage());
             return BAD_INPUT;
         } catch (TrainingDivergedException e) {
             err.println("mnist: " + e.getMessage());

@@ -1,0 +1,80 @@
+package mnist.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+import mnist.data.LabeledImages;
+import mnist.data.Mnist;
+import mnist.math.Backend;
+import mnist.math.Kernels;
+import mnist.model.ClassificationReport;
+import mnist.model.ConfusionMatrix;
+import mnist.model.Predictor;
+import mnist.model.SavedModel;
+
+/** {@code mnist evaluate}: a saved model on the test set, reported as {@code mnist train} reports. */
+final class EvaluateCommand {
+    private static final String NAME = "mnist evaluate";
+    private static final String HELP = """
+            Usage: mnist evaluate --model FILE [options]
+
+            Evaluates a saved model on the test set: confusion matrix (rows: actual class, columns:
+            predicted), classification report and accuracy, as 'mnist train' prints them. A binary
+            model ("is it a D?") is scored on the classes "not D" and "D".
+
+            Options:
+              --model FILE       the model file, from 'mnist train --save FILE'             (required)
+              --data DIR         a directory with the four MNIST IDX files (.gz or not)     [bundled MNIST]
+              --backend NAME     simd (Vector API) or scalar                                [simd]
+              --threads N        worker threads                                 [all cores: %d]
+              --help             show this help
+            """;
+
+    private final PrintStream out;
+
+    EvaluateCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    int run(String[] args) throws UsageException, IOException {
+        Options options = Options.parse(NAME, args, Set.of("model", "data", "backend", "threads"), Set.of("help"));
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (options.flag("help")) {
+            out.print(HELP.formatted(cores));
+            return Main.OK;
+        }
+        Path file = ModelOption.path(options, NAME);
+        Backend backend = options.choice("backend", Backend.SIMD, Backend::parse);
+        int threads = options.integer("threads", cores, 1, 1024);
+        SavedModel model = ModelOption.load(file);
+        out.println(ModelOption.describe(file, model));
+        Mnist data = DataOption.load(options, out);
+        LabeledImages test = data.test();
+        if (test.features() != model.network().inputSize()) {
+            throw new UsageException(NAME, "the model takes " + model.rows() + "x" + model.cols() + " images, but "
+                    + data.source() + " has " + test.rows() + "x" + test.cols());
+        }
+        int[] predicted;
+        try (Kernels kernels = Kernels.create(backend, threads)) {
+            predicted = Predictor.predict(model.network(), kernels, test.images(), test.size());
+        }
+        int[] actual = new int[test.size()];
+        for (int i = 0; i < actual.length; i++) {
+            actual[i] = model.isBinary() ? (test.label(i) == model.digit() ? 1 : 0) : test.label(i);
+            if (actual[i] >= model.classNames().size()) {
+                throw new UsageException(NAME, "test label " + actual[i] + " is not one of the model's "
+                        + model.classNames().size() + " classes");
+            }
+        }
+        ConfusionMatrix matrix = ConfusionMatrix.of(actual, predicted, model.classNames());
+        out.println();
+        out.println("Confusion matrix on the test set (rows: actual, columns: predicted):");
+        out.print(matrix.format());
+        out.println();
+        out.print(new ClassificationReport(matrix).format(2));
+        out.println();
+        out.println("Test accuracy: " + matrix.accuracy());
+        return Main.OK;
+    }
+}

@@ -1,0 +1,4 @@
+/** An example application that embeds mnist: it sees only the packages mnist exports. */
+module mnist.example {
+    requires mnist.model; // and, transitively, mnist.data and mnist.math
+}
