@@ -22,6 +22,8 @@ import mnist.model.Initializer;
 import mnist.model.LectureModel;
 import mnist.model.MinibatchSettings;
 import mnist.model.MinibatchTrainer;
+import mnist.model.ModelFile;
+import mnist.model.SavedModel;
 import mnist.model.Network;
 import mnist.model.Optimizer;
 import mnist.model.Output;
@@ -56,6 +58,7 @@ final class TrainCommand {
               --backend NAME      simd (Vector API) or scalar                                 [simd]
               --threads N         worker threads                                  [all cores: %d]
               --data DIR          a directory with the four MNIST IDX files (.gz or not)   [bundled]
+              --save FILE         save the trained model (for mnist evaluate, predict, and the API)
               --metrics-out FILE  write the run's numbers as JSON
               --show-index N      the test digit drawn at the end                             [0]
               --help              show this help
@@ -80,7 +83,7 @@ final class TrainCommand {
             """;
 
     private static final Set<String> COMMON = Set.of("model", "epochs", "lr", "rng", "seed", "backend", "threads",
-            "data", "metrics-out", "show-index", "hidden");
+            "data", "metrics-out", "show-index", "hidden", "save");
     private static final Set<String> MLP_ONLY = Set.of("activation", "init", "optimizer", "momentum", "batch",
             "weight-decay", "schedule", "validation");
     private static final Set<String> LECTURE_ONLY = Set.of("digit");
@@ -118,13 +121,8 @@ final class TrainCommand {
         Backend backend = options.choice("backend", Backend.SIMD, Backend::parse);
         int threads = options.integer("threads", cores, 1, 1024);
         int showIndex = options.integer("show-index", 0, 0, Integer.MAX_VALUE);
-        Path metricsOut = options.has("metrics-out") ? Path.of(options.string("metrics-out", "")) : null;
-        if (metricsOut != null) {
-            String problem = AtomicFile.problemWriting(metricsOut);
-            if (problem != null) {
-                throw new UsageException(NAME, "--metrics-out " + problem);
-            }
-        }
+        Path metricsOut = outputPath(options, "metrics-out");
+        Path saveTo = outputPath(options, "save");
         // Parse every model option before the data is loaded, so that a typo fails at once.
         MlpPlan mlp = lecture == null ? MlpPlan.parse(options) : null;
         LecturePlan plan = lecture == null ? null : LecturePlan.parse(options, lecture);
@@ -151,12 +149,40 @@ final class TrainCommand {
             metrics.put("data", data.source());
             metrics.putAll(trained.metrics());
             evaluate(trained, test, kernels, showIndex, metrics);
+            if (saveTo != null) {
+                Map<String, String> about = new LinkedHashMap<>();
+                for (String key : List.of("model", "architecture", "test_accuracy", "epochs", "backend", "rng", "seed", "data")) {
+                    about.put(key, String.valueOf(metrics.get(key)));
+                }
+                about.put("saved", java.time.Instant.now().toString());
+                ModelFile.save(trained.digit() >= 0 ? SavedModel.binary(trained.network(), trained.digit(), about)
+                        : SavedModel.digits(trained.network(), about), saveTo);
+                out.println("Model saved to " + saveTo);
+            }
             if (metricsOut != null) {
                 AtomicFile.writeString(metricsOut, Json.write(metrics));
                 out.println("Metrics written to " + metricsOut);
             }
         }
         return Main.OK;
+    }
+
+    /** The path of an output flag, checked to be writable before any long work starts; null if absent. */
+    private static Path outputPath(Options options, String flag) throws UsageException {
+        if (!options.has(flag)) {
+            return null;
+        }
+        Path path;
+        try {
+            path = Path.of(options.string(flag, ""));
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new UsageException(NAME, "--" + flag + ": not a valid path: " + e.getMessage());
+        }
+        String problem = AtomicFile.problemWriting(path);
+        if (problem != null) {
+            throw new UsageException(NAME, "--" + flag + " " + problem);
+        }
+        return path;
     }
 
     // ---- the lecture's networks --------------------------------------------------------------------
