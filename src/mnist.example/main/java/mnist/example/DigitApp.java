@@ -11,13 +11,16 @@ import mnist.math.Kernels;
 import mnist.math.random.RandomSource;
 import mnist.model.Activation;
 import mnist.model.Classifier;
-import mnist.model.FullBatchGradientDescent;
-import mnist.model.Layer;
+import mnist.model.Initializer;
+import mnist.model.MinibatchSettings;
+import mnist.model.MinibatchTrainer;
 import mnist.model.ModelFile;
 import mnist.model.Network;
+import mnist.model.Optimizer;
 import mnist.model.Output;
 import mnist.model.Prediction;
 import mnist.model.SavedModel;
+import mnist.model.Schedule;
 
 /**
  * Embedding mnist in an application:
@@ -45,18 +48,20 @@ public final class DigitApp {
         LabeledImages train = mnist.train().head(2000);
         LabeledImages test = mnist.test();
 
-        // 2. A 784-32-10 network, weights drawn from N(0, 1/784), and 100 epochs of full-batch gradient descent.
-        Network network = new Network(new int[] {784, 32, 10}, Activation.SIGMOID, Output.SOFTMAX);
+        // 2. A 784-64-10 ReLU network, He initialisation, 5 epochs of Adam on batches of 64,
+        //    validated on 500 other training images after each epoch; the best epoch is kept.
+        Network network = new Network(new int[] {784, 64, 10}, Activation.RELU, Output.SOFTMAX);
         RandomSource random = RandomSource.create("java", 42);
-        for (int l = 0; l < network.layerCount(); l++) {
-            Layer layer = network.layer(l);
-            random.fillGaussian(network.parameters(), layer.weightOffset(), layer.out() * layer.in(), 1 / Math.sqrt(layer.in()));
-        }
+        Initializer.HE.initialise(network, random);
+        LabeledImages validation = mnist.train().subset(2000, 2500);
+        MinibatchSettings settings = new MinibatchSettings(5, 64, Optimizer.Kind.ADAM, 1e-3f, 0.9f, 0f, Schedule.COSINE);
         try (Kernels kernels = Kernels.create(Backend.SIMD, 1)) {
-            new FullBatchGradientDescent(kernels, 100, 1f).train(network, train.images(), train.oneHot(10), train.size(),
-                    (epoch, loss, seconds) -> {
-                        if (epoch % 25 == 0) {
-                            System.out.printf(java.util.Locale.ROOT, "epoch %d loss %.4f%n", epoch, loss);
+            new MinibatchTrainer(kernels, settings, random).train(network, train.images(), train.oneHot(10), train.size(),
+                    validation.images(), validation.labels(), new MinibatchTrainer.Listener() {
+                        @Override
+                        public void epochDone(MinibatchTrainer.Epoch e) {
+                            System.out.printf(java.util.Locale.ROOT, "epoch %d loss %.4f validation accuracy %.3f%n",
+                                    e.epoch() + 1, e.trainLoss(), e.validationAccuracy());
                         }
                     });
         }
