@@ -61,6 +61,7 @@ final class TrainCommand {
               --save FILE         save the trained model (for mnist evaluate, predict, and the API)
               --metrics-out FILE  write the run's numbers as JSON
               --show-index N      the test digit drawn at the end                             [0]
+              --progress WHEN     auto (a live line on a terminal), always or never          [auto]
               --help              show this help
 
             Options for mlp:
@@ -83,7 +84,7 @@ final class TrainCommand {
             """;
 
     private static final Set<String> COMMON = Set.of("model", "epochs", "lr", "rng", "seed", "backend", "threads",
-            "data", "metrics-out", "show-index", "hidden", "save");
+            "data", "metrics-out", "show-index", "hidden", "save", "progress");
     private static final Set<String> MLP_ONLY = Set.of("activation", "init", "optimizer", "momentum", "batch",
             "weight-decay", "schedule", "validation");
     private static final Set<String> LECTURE_ONLY = Set.of("digit");
@@ -121,6 +122,7 @@ final class TrainCommand {
         Backend backend = options.choice("backend", Backend.SIMD, Backend::parse);
         int threads = options.integer("threads", cores, 1, 1024);
         int showIndex = options.integer("show-index", 0, 0, Integer.MAX_VALUE);
+        Progress progress = Progress.create(options.choice("progress", Progress.Mode.AUTO, Progress.Mode::parse), out);
         Path metricsOut = outputPath(options, "metrics-out");
         Path saveTo = outputPath(options, "save");
         // Parse every model option before the data is loaded, so that a typo fails at once.
@@ -137,8 +139,8 @@ final class TrainCommand {
             String setup = backend.id() + " backend on " + threads + " thread" + (threads == 1 ? "" : "s")
                     + ", " + rngKind + " generator seed " + seed;
             Trained trained = mlp != null
-                    ? trainMlp(mlp, data.train(), kernels, random, setup)
-                    : trainLecture(plan, data.train(), kernels, random, setup);
+                    ? trainMlp(mlp, data.train(), kernels, random, setup, progress)
+                    : trainLecture(plan, data.train(), kernels, random, setup, progress);
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("model", modelName);
             metrics.put("architecture", trained.network().describe());
@@ -148,7 +150,7 @@ final class TrainCommand {
             metrics.put("seed", seed);
             metrics.put("data", data.source());
             metrics.putAll(trained.metrics());
-            evaluate(trained, test, kernels, showIndex, metrics);
+            evaluate(trained, test, kernels, showIndex, metrics, progress);
             if (saveTo != null) {
                 Map<String, String> about = new LinkedHashMap<>();
                 for (String key : List.of("model", "architecture", "test_accuracy", "epochs", "backend", "rng", "seed", "data")) {
@@ -203,7 +205,8 @@ final class TrainCommand {
         }
     }
 
-    private Trained trainLecture(LecturePlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup) {
+    private Trained trainLecture(LecturePlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup,
+                                 Progress progress) {
         LectureModel model = plan.model();
         LectureModel.Start start = model.initialise(random, all.size(), all.features(), plan.hidden());
         Network network = start.network();
@@ -212,14 +215,18 @@ final class TrainCommand {
         out.printf("Training %s (%s) on %d images: %d epochs of full-batch gradient descent, learning rate %s, %s%n",
                 model.id(), network.describe(), train.size(), plan.epochs(), trimmed(plan.lr()), setup);
         out.flush();
+        long began = System.nanoTime();
         TrainingHistory history = new FullBatchGradientDescent(kernels, plan.epochs(), plan.lr()).train(
                 network, train.images(), targets, train.size(), (epoch, loss, seconds) -> {
                     if (epoch % 10 == 0) {
-                        out.println("Epoch " + epoch + " loss: " + loss);
-                        out.flush();
+                        progress.println("Epoch " + epoch + " loss: " + loss);
                     }
+                    double elapsed = (System.nanoTime() - began) / 1e9;
+                    progress.update(String.format(java.util.Locale.ROOT, "epoch %d/%d  loss %.6f  %.3f s/epoch  %s left",
+                            epoch + 1, plan.epochs(), loss, seconds,
+                            Progress.clock(elapsed / (epoch + 1) * (plan.epochs() - epoch - 1))));
                 });
-        out.println("Final loss: " + history.finalLoss());
+        progress.println("Final loss: " + history.finalLoss());
         out.println();
         Map<String, Object> metrics = new LinkedHashMap<>();
         if (model.isBinary()) {
@@ -258,7 +265,8 @@ final class TrainCommand {
         }
     }
 
-    private Trained trainMlp(MlpPlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup) {
+    private Trained trainMlp(MlpPlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup,
+                             Progress progress) {
         int[] sizes = new int[plan.hidden().length + 2];
         sizes[0] = all.features();
         System.arraycopy(plan.hidden(), 0, sizes, 1, plan.hidden().length);
@@ -282,12 +290,28 @@ final class TrainCommand {
         MinibatchTrainer.Result result = new MinibatchTrainer(kernels, s, random).train(network,
                 train.images(), train.oneHot(LectureModel.DIGITS), train.size(),
                 validation.images(), validation.labels(), new MinibatchTrainer.Listener() {
+                    private final long start = System.nanoTime();
+
+                    @Override
+                    public void batchDone(int epoch, int batch, int batches, double runningLoss) {
+                        double elapsed = (System.nanoTime() - start) / 1e9;
+                        long done = (long) epoch * batches + batch;
+                        long total = (long) s.epochs() * batches;
+                        // The first batches run before the JIT has compiled the kernels: no estimate from them.
+                        String left = epoch == 0 && batch * 4 < batches ? "estimating time left"
+                                : Progress.clock(elapsed / done * (total - done)) + " left";
+                        progress.update(String.format(java.util.Locale.ROOT,
+                                "epoch %d/%d  batch %d/%d  loss %.4f  %,.0f images/s  %s", epoch + 1, s.epochs(),
+                                batch, batches, runningLoss, done * (double) train.size() / batches / elapsed, left));
+                    }
+
                     @Override
                     public void epochDone(MinibatchTrainer.Epoch e) {
-                        out.printf("Epoch %d/%d  loss %.4f  validation accuracy %s  lr %.2e  %.2f s%n", e.epoch() + 1,
+                        progress.println(String.format(java.util.Locale.ROOT,
+                                "Epoch %d/%d  loss %.4f  validation accuracy %s  lr %.2e  %.2f s", e.epoch() + 1,
                                 s.epochs(), e.trainLoss(), Double.isNaN(e.validationAccuracy()) ? "-"
-                                        : String.format("%.4f", e.validationAccuracy()), e.learningRate(), e.seconds());
-                        out.flush();
+                                        : String.format(java.util.Locale.ROOT, "%.4f", e.validationAccuracy()),
+                                e.learningRate(), e.seconds()));
                     }
                 });
         out.printf("Best epoch: %d%s%n%n", result.bestEpoch() + 1, validation.size() == 0 ? " (the last; no validation set)"
@@ -316,7 +340,8 @@ final class TrainCommand {
 
     // ---- evaluation, shared ------------------------------------------------------------------------
 
-    private void evaluate(Trained trained, LabeledImages test, Kernels kernels, int showIndex, Map<String, Object> metrics) {
+    private void evaluate(Trained trained, LabeledImages test, Kernels kernels, int showIndex, Map<String, Object> metrics,
+                          Progress progress) {
         Network network = trained.network();
         int[] predicted = Predictor.predict(network, kernels, test.images(), test.size());
         int[] actual = new int[test.size()];
@@ -331,7 +356,7 @@ final class TrainCommand {
         out.println();
         out.print(report.format(2));
         out.println();
-        out.println("Test accuracy: " + matrix.accuracy());
+        out.println(progress.bold("Test accuracy: " + matrix.accuracy()));
         out.printf("Median seconds per epoch: %.4f%n", trained.medianSecondsPerEpoch());
         out.println();
         out.print(DigitArt.render(test.images(), showIndex * test.features(), test.rows(), test.cols(), out.charset()));
