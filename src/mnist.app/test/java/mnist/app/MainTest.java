@@ -131,6 +131,7 @@ class MainTest {
         assertTrue(r.out().contains("Training mlp (784-16-10, relu, he init) on 59000 images, validating on 1000"), r.out());
         assertTrue(r.out().contains("Epoch 2/2  loss "), r.out());
         assertTrue(r.out().contains("Best epoch: "), r.out());
+        assertFalse(r.out().contains("\r"), "no carriage returns when the output is not a terminal");
         Matcher accuracy = Pattern.compile("Test accuracy: (0\\.\\d+)").matcher(r.out());
         assertTrue(accuracy.find(), r.out());
         assertTrue(Double.parseDouble(accuracy.group(1)) > 0.85, r.out());
@@ -139,6 +140,16 @@ class MainTest {
         Matcher validation = Pattern.compile("\"validation_accuracy\": \\[([^\\]]*)]").matcher(json);
         assertTrue(validation.find(), json);
         assertEquals(2, validation.group(1).split(",").length);
+    }
+
+    @Test
+    void progressAlwaysDrawsALiveLineThatPermanentLinesClear() {
+        Result r = run("train", "--epochs", "1", "--hidden", "8", "--validation", "500", "--progress", "always");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\repoch 1/1  batch "), r.out());
+        assertTrue(r.out().contains("images/s"), r.out());
+        assertTrue(r.out().contains("\r\033[KEpoch 1/1  loss "), "the live line is cleared before the epoch line");
+        assertUsageError(run("train", "--progress", "sometimes"), "expected auto, always or never");
     }
 
     @Test
