@@ -44,6 +44,37 @@ public abstract sealed class Optimizer {
     /** Applies one step with learning rate lr to params, given the gradients of the loss. */
     public abstract void step(Kernels kernels, float[] params, float[] grads, float lr);
 
+    /** The steps taken so far. */
+    public int steps() {
+        return 0;
+    }
+
+    /** Copies of the state arrays (none for plain SGD), for a checkpoint. */
+    public float[][] state() {
+        return new float[0][];
+    }
+
+    /** Continues from a checkpoint's {@link #steps()} and {@link #state()}; refuses state of another shape. */
+    public void restore(int steps, float[][] state) {
+        if (steps != 0 || state.length != 0) {
+            throw new IllegalArgumentException("plain SGD has no state to restore");
+        }
+    }
+
+    /** Copies saved arrays into live ones of the same lengths. */
+    static void copyInto(float[][] saved, float[]... live) {
+        if (saved.length != live.length) {
+            throw new IllegalArgumentException("optimizer state has " + saved.length + " arrays, expected " + live.length);
+        }
+        for (int i = 0; i < live.length; i++) {
+            if (saved[i].length != live[i].length) {
+                throw new IllegalArgumentException("optimizer state array " + i + " has " + saved[i].length
+                        + " values, expected " + live[i].length);
+            }
+            System.arraycopy(saved[i], 0, live[i], 0, live[i].length);
+        }
+    }
+
     /** Plain gradient descent: θ ← θ - lr·g. */
     static final class Sgd extends Optimizer {
         @Override
@@ -69,6 +100,16 @@ public abstract sealed class Optimizer {
         public void step(Kernels kernels, float[] params, float[] grads, float lr) {
             kernels.momentumStep(params, velocity, grads, 0, params.length, lr, momentum);
         }
+
+        @Override
+        public float[][] state() {
+            return new float[][] {velocity.clone()};
+        }
+
+        @Override
+        public void restore(int steps, float[][] state) {
+            copyInto(state, velocity);
+        }
     }
 
     /** Adam (Kingma and Ba, 2015) with the usual β1 = 0.9, β2 = 0.999, ε = 1e-8 and bias correction. */
@@ -90,6 +131,25 @@ public abstract sealed class Optimizer {
             float c1 = (float) (1 / (1 - Math.pow(BETA1, t)));
             float c2 = (float) (1 / (1 - Math.pow(BETA2, t)));
             kernels.adamStep(params, m, v, grads, 0, params.length, lr, (float) BETA1, (float) BETA2, EPSILON, c1, c2);
+        }
+
+        @Override
+        public int steps() {
+            return t;
+        }
+
+        @Override
+        public float[][] state() {
+            return new float[][] {m.clone(), v.clone()};
+        }
+
+        @Override
+        public void restore(int steps, float[][] state) {
+            if (steps < 0) {
+                throw new IllegalArgumentException("negative step count " + steps);
+            }
+            copyInto(state, m, v);
+            t = steps;
         }
     }
 }
