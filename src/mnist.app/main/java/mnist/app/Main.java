@@ -24,6 +24,7 @@ public final class Main {
             Commands:
               train    train one of the lecture's networks and evaluate it on the test set
               show     draw one digit of the data set in the terminal, with its label
+              bench    time the kernels and a training epoch, SIMD against scalar
 
             Options:
               --help       show this help (also: mnist <command> --help)
@@ -58,7 +59,8 @@ public final class Main {
                 }
                 case "train" -> new TrainCommand(out).run(rest);
                 case "show" -> new ShowCommand(out).run(rest);
-                default -> throw new UsageException("mnist", "unknown command '" + args[0] + "' (expected train or show)");
+                case "bench" -> new BenchCommand(out).run(rest);
+                default -> throw new UsageException("mnist", "unknown command '" + args[0] + "' (expected train, show or bench)");
             };
         } catch (UsageException e) {
             err.println("mnist: " + e.getMessage());
