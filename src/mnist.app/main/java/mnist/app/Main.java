@@ -23,10 +23,11 @@ public final class Main {
             Usage: mnist <command> [options]
 
             Commands:
-              train    train one of the lecture's networks and evaluate it on the test set
+              train    train a network (a modern MLP, or one of the lecture's) and evaluate it
               show     draw one digit of the data set in the terminal, with its label
               evaluate evaluate a saved model on the test set
               predict  classify your own digit images (PNG, PGM) or test digits with a saved model
+              bench    time the kernels and a training epoch, SIMD against scalar
 
             Options:
               --help       show this help (also: mnist <command> --help)
@@ -63,8 +64,9 @@ public final class Main {
                 case "show" -> new ShowCommand(out).run(rest);
                 case "evaluate" -> new EvaluateCommand(out).run(rest);
                 case "predict" -> new PredictCommand(out).run(rest);
+                case "bench" -> new BenchCommand(out).run(rest);
                 default -> throw new UsageException("mnist", "unknown command '" + args[0]
-                        + "' (expected train, show, evaluate or predict)");
+                        + "' (expected train, show, evaluate, predict or bench)");
             };
         } catch (UsageException e) {
             err.println("mnist: " + e.getMessage());

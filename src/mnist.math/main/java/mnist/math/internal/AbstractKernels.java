@@ -23,10 +23,20 @@ public abstract class AbstractKernels implements Kernels {
     /** Matrix kernels go parallel from this many multiply-adds on. */
     static final long PAR_MACS = 1L << 20;   // ~40 us of SIMD work: below that, waking a worker costs more than it saves
     /** Samples per cache block of the weight gradient (128 x 784 floats = 400 KB, within a 512 KB L2). */
-    static final int DW_SAMPLES = 128;
+    static final int DW_SAMPLES = 64;
 
-    /** Rows per invocation of the forward and input-gradient kernels (see {@link #parallel}). */
-    static final int ROW_STEP = 64;
+    /** Rows per invocation of the forward and input-gradient kernels (see {@link #parallel}); a multiple of ROW_ALIGN. */
+    static final int ROW_STEP = 96;
+    /** Row chunks of the forward and input gradient start at multiples of this (the SIMD tile height). */
+    static final int ROW_ALIGN = 6;
+    /** Columns of a chunk of the column-split weight gradient start at multiples of this. */
+    static final int COL_ALIGN = 16;
+    /** The weight gradient is split over columns (inputs) from this many inputs on. */
+    static final int DW_SPLIT_IN = 256;
+    /** Samples per fixed block of the sample-split weight gradient (small layers, see linearWeightGrad). */
+    static final int DW_SAMPLE_BLOCK = 2048;
+    /** The sample split is used up to this many weights (its partial sums need blocks x weights floats). */
+    static final int DW_SAMPLE_SPLIT_MAX_WEIGHTS = 1 << 16;
     /** Elements per invocation of the element-wise kernels. */
     static final int ELEMENT_STEP = 8192;
 
@@ -114,8 +124,8 @@ public abstract class AbstractKernels implements Kernels {
     // ---- dense layer -------------------------------------------------------------------------------
 
     @Override
-    public final void linearForward(float[] y, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
-                                    int n, int in, int out) {
+    public final synchronized void linearForward(float[] y, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
+                                                 int n, int in, int out) {
         dims(n, in, out);
         check("y", y, 0, (long) n * out);
         check("x", x, xOff, (long) n * in);
@@ -123,39 +133,73 @@ public abstract class AbstractKernels implements Kernels {
         if (b != null) {
             check("b", b, bOff, out);
         }
-        parallel(n, 4, ROW_STEP, (long) n * in * out >= PAR_MACS,
-                (r0, r1) -> forwardRows(y, x, xOff, w, wOff, b, bOff, r0, r1, in, out));
+        float[] packed = packForward(w, wOff, n, in, out);
+        parallel(n, ROW_ALIGN, ROW_STEP, (long) n * in * out >= PAR_MACS,
+                (r0, r1) -> forwardRows(y, x, xOff, w, wOff, packed, b, bOff, r0, r1, in, out));
     }
 
+    /**
+     * Three splits, chosen from the shape alone (never from the thread count): wide inputs (784 pixels)
+     * are split over columns, so that each thread reads its own part of every sample; narrow layers with
+     * many outputs over rows; small layers (such as 64 -> 10, whose 640 weights give too little to split
+     * otherwise) over fixed blocks of {@link #DW_SAMPLE_BLOCK} samples, whose partial sums are then added
+     * in block order. In the first two, each weight is one chain of fused multiply-adds over the samples
+     * in order; in the third, one chain per block.
+     */
     @Override
-    public final void linearWeightGrad(float[] dw, int dwOff, float[] dy, float[] x, int xOff,
-                                       int n, int in, int out, float scale) {
+    public final synchronized void linearWeightGrad(float[] dw, int dwOff, float[] dy, float[] x, int xOff,
+                                                    int n, int in, int out, float scale) {
         dims(n, in, out);
         check("dw", dw, dwOff, (long) out * in);
         check("dy", dy, 0, (long) n * out);
         check("x", x, xOff, (long) n * in);
         boolean big = (long) n * in * out >= PAR_MACS;
-        if (out >= 8 * threads) {
-            parallel(out, 4, Integer.MAX_VALUE, big, (o0, o1) -> weightGrad(dw, dwOff, dy, x, xOff, n, in, out, o0, o1, 0, in, scale));
+        int weights = in * out;
+        if (in < DW_SPLIT_IN && weights <= DW_SAMPLE_SPLIT_MAX_WEIGHTS && n > DW_SAMPLE_BLOCK) {
+            int blocks = (n + DW_SAMPLE_BLOCK - 1) / DW_SAMPLE_BLOCK;
+            float[] partial = scratch(1, (long) blocks * weights);
+            parallel(blocks, 1, Integer.MAX_VALUE, big, (b0, b1) -> {
+                for (int bl = b0; bl < b1; bl++) {
+                    int i0 = bl * DW_SAMPLE_BLOCK, i1 = Math.min(n, i0 + DW_SAMPLE_BLOCK);
+                    weightGrad(partial, bl * weights, dy, x, xOff, i0, i1, in, out, 0, out, 0, in);
+                }
+            });
+            parallel(weights, 64, ELEMENT_STEP, (long) blocks * weights >= PAR_ELEMENTS,
+                    (j0, j1) -> sumBlocksScaled(dw, dwOff, partial, blocks, weights, j0, j1, scale));
+            return;
+        }
+        if (in >= DW_SPLIT_IN) {
+            parallel(in, COL_ALIGN, Integer.MAX_VALUE, big, (k0, k1) -> {
+                weightGrad(dw, dwOff, dy, x, xOff, 0, n, in, out, 0, out, k0, k1);
+                scaleRows(dw, dwOff, in, 0, out, k0, k1, scale);
+            });
         } else {
-            parallel(in, 64, Integer.MAX_VALUE, big, (k0, k1) -> weightGrad(dw, dwOff, dy, x, xOff, n, in, out, 0, out, k0, k1, scale));
+            parallel(out, ROW_ALIGN, Integer.MAX_VALUE, big, (o0, o1) -> {
+                weightGrad(dw, dwOff, dy, x, xOff, 0, n, in, out, o0, o1, 0, in);
+                scaleRows(dw, dwOff, in, o0, o1, 0, in, scale);
+            });
         }
     }
 
     /**
-     * dw[o][k] for o in [o0, o1), k in [k0, k1): zeroed, then per block of {@link #DW_SAMPLES} samples
-     * accumulated by {@link #broadcastGemm}, then scaled.
+     * dw[o][k] = Σ_{i in [i0, i1)} dy[i][o] · x[i][k] for o in [o0, o1), k in [k0, k1), one chain per
+     * element in sample order, in cache blocks of {@link #DW_SAMPLES} samples (dw starts at dwOff).
      */
-    private void weightGrad(float[] dw, int dwOff, float[] dy, float[] x, int xOff, int n, int in, int out,
-                            int o0, int o1, int k0, int k1, float scale) {
-        for (int o = o0; o < o1; o++) {
-            java.util.Arrays.fill(dw, dwOff + o * in + k0, dwOff + o * in + k1, 0f);
+    private void weightGrad(float[] dw, int dwOff, float[] dy, float[] x, int xOff, int i0, int i1, int in, int out,
+                            int o0, int o1, int k0, int k1) {
+        if (i0 == i1) {
+            for (int o = o0; o < o1; o++) {
+                java.util.Arrays.fill(dw, dwOff + o * in + k0, dwOff + o * in + k1, 0f);
+            }
         }
-        for (int i0 = 0; i0 < n; i0 += DW_SAMPLES) {
-            int i1 = Math.min(n, i0 + DW_SAMPLES);
-            // C = dw (rows o), A(o, i) = dy[i*out + o], B rows = x samples
-            broadcastGemm(dw, dwOff, in, dy, 0, 1, out, x, xOff, in, o0, o1, i0, i1, k0, k1);
+        for (int s0 = i0; s0 < i1; s0 += DW_SAMPLES) {
+            int s1 = Math.min(i1, s0 + DW_SAMPLES);
+            // C = dw (rows o), A(o, i) = dy[i*out + o], B rows = x samples; the first block starts from zero
+            broadcastGemm(dw, dwOff, in, dy, 0, 1, out, x, xOff, in, o0, o1, s0, s1, k0, k1, s0 == i0);
         }
+    }
+
+    private void scaleRows(float[] dw, int dwOff, int in, int o0, int o1, int k0, int k1, float scale) {
         if (scale != 1f) {
             for (int o = o0; o < o1; o++) {
                 scaleRange(dw, dwOff + o * in + k0, dwOff + o * in + k1, scale);
@@ -163,26 +207,64 @@ public abstract class AbstractKernels implements Kernels {
         }
     }
 
+    /** dw[j] = scale · (p[0][j] + p[1][j] + ... ), the blocks' partials added in block order, for j in [j0, j1). */
+    private static void sumBlocksScaled(float[] dw, int dwOff, float[] partial, int blocks, int weights,
+                                        int j0, int j1, float scale) {
+        for (int j = j0; j < j1; j++) {
+            float s = partial[j];
+            for (int bl = 1; bl < blocks; bl++) {
+                s += partial[bl * weights + j];
+            }
+            dw[dwOff + j] = scale == 1f ? s : s * scale;
+        }
+    }
+
+    private final float[][] scratch = new float[2][];
+
+    /** Scratch array number {@code slot} with at least {@code size} floats (callers hold this object's lock). */
+    private float[] scratch(int slot, long size) {
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("scratch of " + size + " floats is too large");
+        }
+        float[] s = scratch[slot];
+        if (s == null || s.length < size) {
+            s = new float[(int) size];
+            scratch[slot] = s;
+        }
+        return s;
+    }
+
+    /**
+     * A scratch array for a backend's own use (the packed weights of the forward); valid until the next
+     * kernel call. Callers hold this object's lock: the public methods that use scratch are synchronized.
+     */
+    protected final float[] packScratch(long size) {
+        return scratch(0, size);
+    }
+
     @Override
-    public final void linearBiasGrad(float[] db, int dbOff, float[] dy, int n, int out, float scale) {
+    public final synchronized void linearBiasGrad(float[] db, int dbOff, float[] dy, int n, int out, float scale) {
         dims(n, out);
         check("db", db, dbOff, out);
         check("dy", dy, 0, (long) n * out);
-        // float column sums over blocks of ROW_BLOCK rows, each block added to a double per column
-        double[] acc = new double[out];
-        float[] part = new float[out];
-        for (int i0 = 0; i0 < n; i0 += ROW_BLOCK) {
-            int i1 = Math.min(n, i0 + ROW_BLOCK);
-            java.util.Arrays.fill(part, 0f);
-            for (int i = i0; i < i1; i++) {
-                addTo(part, dy, i * out, out);
+        // float column sums over blocks of ROW_BLOCK rows, the blocks' sums added to a double per column in block order
+        int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
+        float[] part = scratch(1, (long) blocks * out);
+        parallel(blocks, 1, Integer.MAX_VALUE, (long) n * out >= PAR_ELEMENTS, (b0, b1) -> {
+            for (int bl = b0; bl < b1; bl++) {
+                int p = bl * out;
+                java.util.Arrays.fill(part, p, p + out, 0f);
+                for (int i = bl * ROW_BLOCK, end = Math.min(n, i + ROW_BLOCK); i < end; i++) {
+                    addTo(part, p, dy, i * out, out);
+                }
             }
-            for (int o = 0; o < out; o++) {
-                acc[o] += part[o];
-            }
-        }
+        });
         for (int o = 0; o < out; o++) {
-            db[dbOff + o] = (float) (scale * acc[o]);
+            double acc = 0;
+            for (int bl = 0; bl < blocks; bl++) {
+                acc += part[bl * out + o];
+            }
+            db[dbOff + o] = (float) (scale * acc);
         }
     }
 
@@ -192,12 +274,14 @@ public abstract class AbstractKernels implements Kernels {
         check("dx", dx, 0, (long) n * in);
         check("dy", dy, 0, (long) n * out);
         check("w", w, wOff, (long) out * in);
-        parallel(n, 4, ROW_STEP, (long) n * in * out >= PAR_MACS, (r0, r1) -> {
-            for (int i = r0; i < r1; i++) {
-                java.util.Arrays.fill(dx, i * in, i * in + in, 0f);
+        parallel(n, ROW_ALIGN, ROW_STEP, (long) n * in * out >= PAR_MACS, (r0, r1) -> {
+            if (out == 0) {
+                for (int i = r0; i < r1; i++) {
+                    java.util.Arrays.fill(dx, i * in, i * in + in, 0f);
+                }
             }
-            // C = dx (rows i), A(i, o) = dy[i*out + o], B rows = w rows
-            broadcastGemm(dx, 0, in, dy, 0, out, 1, w, wOff, in, r0, r1, 0, out, 0, in);
+            // C = dx (rows i), A(i, o) = dy[i*out + o], B rows = w rows; starts from zero
+            broadcastGemm(dx, 0, in, dy, 0, out, 1, w, wOff, in, r0, r1, 0, out, 0, in, true);
         });
     }
 
@@ -373,24 +457,37 @@ public abstract class AbstractKernels implements Kernels {
 
     // ---- what a backend supplies ---------------------------------------------------------------------
 
-    /** y rows [r0, r1): y[i][o] = Σ_k x[i][k]·w[o][k] (+ b[o]), each a fixed-order sum independent of tiling. */
-    protected abstract void forwardRows(float[] y, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
-                                        int r0, int r1, int in, int out);
+    /**
+     * The weights of a forward call rearranged for the backend's tiles, or null to use w as it is. Called
+     * once per call, on the calling thread, with this object's lock held; the result is read by every chunk.
+     * The choice may depend on the call's shape, never on the thread count.
+     */
+    protected float[] packForward(float[] w, int wOff, int n, int in, int out) {
+        return null;
+    }
+
+    /**
+     * y rows [r0, r1): y[i][o] = Σ_k x[i][k]·w[o][k] (+ b[o]), each a fixed-order sum independent of tiling
+     * and of r0, r1; packed is what {@link #packForward} returned for this call.
+     */
+    protected abstract void forwardRows(float[] y, float[] x, int xOff, float[] w, int wOff, float[] packed,
+                                        float[] b, int bOff, int r0, int r1, int in, int out);
 
     /**
      * C[r][k] += Σ_{t in [t0,t1)} A(r, t) · B[t][k] for r in [r0, r1), k in [k0, k1), with
      * C[r][k] at cOff + r·ldc + k, A(r, t) at aOff + r·aRs + t·aTs, B[t][k] at bOff + t·ldb + k.
      * Each element is one chain of fused multiply-adds in increasing t, whatever the tile it falls in.
+     * With {@code zero}, C is not read: the chains start from +0 (as if C had been zero-filled).
      */
     protected abstract void broadcastGemm(float[] c, int cOff, int ldc, float[] a, int aOff, int aRs, int aTs,
                                           float[] b, int bOff, int ldb, int r0, int r1, int t0, int t1,
-                                          int k0, int k1);
+                                          int k0, int k1, boolean zero);
 
     /** a[from, to) *= s. */
     protected abstract void scaleRange(float[] a, int from, int to, float s);
 
-    /** acc[o] += src[off + o] for o below len (one plain add per element). */
-    protected abstract void addTo(float[] acc, float[] src, int off, int len);
+    /** acc[accOff + o] += src[off + o] for o below len (one plain add per element). */
+    protected abstract void addTo(float[] acc, int accOff, float[] src, int off, int len);
 
     protected abstract void sigmoidRange(float[] a, float[] z, int from, int to);
 

@@ -26,8 +26,8 @@ public final class ScalarKernels extends AbstractKernels {
     // ---- GEMM --------------------------------------------------------------------------------------
 
     @Override
-    protected void forwardRows(float[] y, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
-                               int r0, int r1, int in, int out) {
+    protected void forwardRows(float[] y, float[] x, int xOff, float[] w, int wOff, float[] packed,
+                               float[] b, int bOff, int r0, int r1, int in, int out) {
         int i = r0;
         for (; i + 4 <= r1; i += 4) {
             int x0 = xOff + i * in, x1 = x0 + in, x2 = x1 + in, x3 = x2 + in;
@@ -87,7 +87,13 @@ public final class ScalarKernels extends AbstractKernels {
 
     @Override
     protected void broadcastGemm(float[] c, int cOff, int ldc, float[] a, int aOff, int aRs, int aTs,
-                                 float[] b, int bOff, int ldb, int r0, int r1, int t0, int t1, int k0, int k1) {
+                                 float[] b, int bOff, int ldb, int r0, int r1, int t0, int t1, int k0, int k1,
+                                 boolean zero) {
+        if (zero) {
+            for (int r = r0; r < r1; r++) {
+                java.util.Arrays.fill(c, cOff + r * ldc + k0, cOff + r * ldc + k1, 0f);
+            }
+        }
         int r = r0;
         for (; r + 4 <= r1; r += 4) {
             int a0 = aOff + r * aRs, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs;
@@ -164,9 +170,9 @@ public final class ScalarKernels extends AbstractKernels {
     }
 
     @Override
-    protected void addTo(float[] acc, float[] src, int off, int len) {
+    protected void addTo(float[] acc, int accOff, float[] src, int off, int len) {
         for (int o = 0; o < len; o++) {
-            acc[o] += src[off + o];
+            acc[accOff + o] += src[off + o];
         }
     }
 
