@@ -95,6 +95,11 @@ final class Options {
         return previous[b.length()];
     }
 
+    /** The flags given, by name, in the order given (a switch has the empty value). */
+    Map<String, String> given() {
+        return java.util.Collections.unmodifiableMap(values);
+    }
+
     boolean has(String name) {
         return values.containsKey(name);
     }

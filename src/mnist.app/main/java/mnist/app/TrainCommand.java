@@ -15,6 +15,7 @@ import mnist.math.Backend;
 import mnist.math.Kernels;
 import mnist.math.random.RandomSource;
 import mnist.model.Activation;
+import mnist.model.Checkpoint;
 import mnist.model.ClassificationReport;
 import mnist.model.ConfusionMatrix;
 import mnist.model.FullBatchGradientDescent;
@@ -29,6 +30,7 @@ import mnist.model.Optimizer;
 import mnist.model.Output;
 import mnist.model.Predictor;
 import mnist.model.Schedule;
+import mnist.model.TrainerState;
 import mnist.model.TrainingHistory;
 
 /**
@@ -62,6 +64,11 @@ final class TrainCommand {
               --metrics-out FILE  write the run's numbers as JSON
               --show-index N      the test digit drawn at the end                             [0]
               --progress WHEN     auto (a live line on a terminal), always or never          [auto]
+              --checkpoint FILE   save the run after every epoch (atomically), for --resume
+              --resume FILE       continue a run from its checkpoint, with the flags it started with
+                                  (only --threads, --progress, --save, --metrics-out, --checkpoint
+                                  and --show-index may be given too); it then keeps checkpointing
+                                  to FILE, and ends exactly as the uninterrupted run would have
               --help              show this help
 
             Options for mlp:
@@ -84,7 +91,10 @@ final class TrainCommand {
             """;
 
     private static final Set<String> COMMON = Set.of("model", "epochs", "lr", "rng", "seed", "backend", "threads",
-            "data", "metrics-out", "show-index", "hidden", "save", "progress");
+            "data", "metrics-out", "show-index", "hidden", "save", "progress", "checkpoint", "resume");
+    /** Flags that say where output goes or how to run, not what to train: free to change on --resume. */
+    private static final Set<String> PER_INVOCATION = Set.of("threads", "progress", "save", "metrics-out",
+            "checkpoint", "resume", "show-index");
     private static final Set<String> MLP_ONLY = Set.of("activation", "init", "optimizer", "momentum", "batch",
             "weight-decay", "schedule", "validation");
     private static final Set<String> LECTURE_ONLY = Set.of("digit");
@@ -110,6 +120,24 @@ final class TrainCommand {
             out.print(HELP.formatted(cores));
             return Main.OK;
         }
+        Checkpoint resumed = null;
+        Path checkpointTo = outputPath(options, "checkpoint");
+        if (options.has("resume")) {
+            Path resumeFile = Path.of(options.string("resume", ""));
+            resumed = Checkpoint.load(resumeFile);
+            options = Options.parse(NAME, resumedArguments(options, resumed), valued, Set.of("help"));
+            if (checkpointTo == null) {
+                checkpointTo = resumeFile;
+            }
+        }
+        // What defines the run (everything but where output goes): stored in checkpoints.
+        List<String> runArguments = new ArrayList<>();
+        options.given().forEach((name, value) -> {
+            if (!PER_INVOCATION.contains(name)) {
+                runArguments.add("--" + name + "=" + value);
+            }
+        });
+        Saving saving = new Saving(runArguments, checkpointTo, resumed);
         String modelName = options.string("model", "mlp");
         LectureModel lecture = modelName.equals("mlp") ? null : options.choice("model", null, LectureModel::parse);
         for (String flag : lecture == null ? LECTURE_ONLY : MLP_ONLY) {
@@ -139,8 +167,8 @@ final class TrainCommand {
             String setup = backend.id() + " backend on " + threads + " thread" + (threads == 1 ? "" : "s")
                     + ", " + rngKind + " generator seed " + seed;
             Trained trained = mlp != null
-                    ? trainMlp(mlp, data.train(), kernels, random, setup, progress)
-                    : trainLecture(plan, data.train(), kernels, random, setup, progress);
+                    ? trainMlp(mlp, data.train(), kernels, random, setup, progress, saving)
+                    : trainLecture(plan, data.train(), kernels, random, setup, progress, saving);
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("model", modelName);
             metrics.put("architecture", trained.network().describe());
@@ -167,6 +195,59 @@ final class TrainCommand {
             }
         }
         return Main.OK;
+    }
+
+    /**
+     * The arguments of a resumed run: those it started with, plus the per-invocation flags given now
+     * (which replace their old values). Any other flag given with --resume is refused.
+     */
+    private static String[] resumedArguments(Options now, Checkpoint checkpoint) throws UsageException {
+        List<String> merged = new ArrayList<>();
+        for (String argument : checkpoint.arguments()) {
+            String name = argument.substring(2, argument.indexOf('=') < 0 ? argument.length() : argument.indexOf('='));
+            if (!now.has(name)) {
+                merged.add(argument);
+            }
+        }
+        for (Map.Entry<String, String> flag : now.given().entrySet()) {
+            if (flag.getKey().equals("resume")) {
+                continue;
+            }
+            if (!PER_INVOCATION.contains(flag.getKey())) {
+                throw new UsageException(NAME, "--" + flag.getKey() + " cannot change on --resume: the run goes on with the flags it"
+                        + " started with" + (checkpoint.arguments().isEmpty() ? " (the defaults)" : ": " + String.join(" ", checkpoint.arguments())));
+            }
+            merged.add("--" + flag.getKey() + "=" + flag.getValue());
+        }
+        return merged.toArray(String[]::new);
+    }
+
+    /** Where checkpoints go, what they record, and the checkpoint being resumed (either may be null). */
+    private record Saving(List<String> runArguments, Path checkpointTo, Checkpoint resumed) {
+
+        /** Restores the checkpoint's parameters into the freshly initialised network, if resuming. */
+        TrainerState restore(Network network, PrintStream out, int epochs) throws UsageException {
+            if (resumed == null) {
+                return null;
+            }
+            Network saved = resumed.model().network();
+            if (!saved.describe().equals(network.describe()) || saved.activation() != network.activation()
+                    || saved.output() != network.output()) {
+                throw new UsageException(NAME, "the checkpoint holds a " + saved.describe() + " network, not the "
+                        + network.describe() + " its flags describe");
+            }
+            System.arraycopy(saved.parameters(), 0, network.parameters(), 0, network.parameters().length);
+            out.printf("Resuming from the checkpoint: %d of %d epochs done%n", resumed.state().epochsDone(), epochs);
+            return resumed.state();
+        }
+
+        /** Writes a checkpoint after an epoch, when asked to. */
+        void save(Network network, int digit, TrainerState state) throws IOException {
+            if (checkpointTo != null) {
+                SavedModel model = digit >= 0 ? SavedModel.binary(network, digit, Map.of()) : SavedModel.digits(network, Map.of());
+                Checkpoint.save(new Checkpoint(runArguments, model, state), checkpointTo);
+            }
+        }
     }
 
     /** The path of an output flag, checked to be writable before any long work starts; null if absent. */
@@ -206,7 +287,7 @@ final class TrainCommand {
     }
 
     private Trained trainLecture(LecturePlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup,
-                                 Progress progress) {
+                                 Progress progress, Saving saving) throws UsageException {
         LectureModel model = plan.model();
         LectureModel.Start start = model.initialise(random, all.size(), all.features(), plan.hidden());
         Network network = start.network();
@@ -215,6 +296,13 @@ final class TrainCommand {
         out.printf("Training %s (%s) on %d images: %d epochs of full-batch gradient descent, learning rate %s, %s%n",
                 model.id(), network.describe(), train.size(), plan.epochs(), trimmed(plan.lr()), setup);
         out.flush();
+        TrainerState resume = saving.restore(network, out, plan.epochs());
+        if (resume != null) {
+            for (int epoch = 0; epoch < resume.epochsDone(); epoch += 10) {
+                out.println("Epoch " + epoch + " loss: " + resume.losses()[epoch]);
+            }
+        }
+        int digit = model.isBinary() ? plan.digit() : -1;
         long began = System.nanoTime();
         TrainingHistory history = new FullBatchGradientDescent(kernels, plan.epochs(), plan.lr()).train(
                 network, train.images(), targets, train.size(), (epoch, loss, seconds) -> {
@@ -225,7 +313,7 @@ final class TrainCommand {
                     progress.update(String.format(java.util.Locale.ROOT, "epoch %d/%d  loss %.6f  %.3f s/epoch  %s left",
                             epoch + 1, plan.epochs(), loss, seconds,
                             Progress.clock(elapsed / (epoch + 1) * (plan.epochs() - epoch - 1))));
-                });
+                }, resume, state -> saving.save(network, digit, state));
         progress.println("Final loss: " + history.finalLoss());
         out.println();
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -266,7 +354,7 @@ final class TrainCommand {
     }
 
     private Trained trainMlp(MlpPlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup,
-                             Progress progress) {
+                             Progress progress, Saving saving) throws UsageException {
         int[] sizes = new int[plan.hidden().length + 2];
         sizes[0] = all.features();
         System.arraycopy(plan.hidden(), 0, sizes, 1, plan.hidden().length);
@@ -287,6 +375,13 @@ final class TrainCommand {
                 s.epochs(), s.optimizer().id(), s.batchSize(), trimmed(s.learningRate()), s.schedule().id(),
                 s.weightDecay() > 0 ? ", weight decay " + s.weightDecay() : "", setup);
         out.flush();
+        TrainerState resume = saving.restore(network, out, s.epochs());
+        if (resume != null) {
+            for (int e = 0; e < resume.epochsDone(); e++) {
+                out.println(epochLine(new MinibatchTrainer.Epoch(e, resume.losses()[e], resume.validationAccuracies()[e],
+                        resume.learningRates()[e], resume.seconds()[e]), s.epochs()));
+            }
+        }
         MinibatchTrainer.Result result = new MinibatchTrainer(kernels, s, random).train(network,
                 train.images(), train.oneHot(LectureModel.DIGITS), train.size(),
                 validation.images(), validation.labels(), new MinibatchTrainer.Listener() {
@@ -307,13 +402,9 @@ final class TrainCommand {
 
                     @Override
                     public void epochDone(MinibatchTrainer.Epoch e) {
-                        progress.println(String.format(java.util.Locale.ROOT,
-                                "Epoch %d/%d  loss %.4f  validation accuracy %s  lr %.2e  %.2f s", e.epoch() + 1,
-                                s.epochs(), e.trainLoss(), Double.isNaN(e.validationAccuracy()) ? "-"
-                                        : String.format(java.util.Locale.ROOT, "%.4f", e.validationAccuracy()),
-                                e.learningRate(), e.seconds()));
+                        progress.println(epochLine(e, s.epochs()));
                     }
-                });
+                }, resume, state -> saving.save(network, -1, state));
         out.printf("Best epoch: %d%s%n%n", result.bestEpoch() + 1, validation.size() == 0 ? " (the last; no validation set)"
                 : String.format(" (validation accuracy %.4f)", result.best().validationAccuracy()));
 
@@ -336,6 +427,12 @@ final class TrainCommand {
         metrics.put("seconds_per_epoch", seconds);
         TrainingHistory history = new TrainingHistory(losses, seconds);
         return new Trained(network, digitNames(), -1, metrics, history.medianSecondsPerEpoch());
+    }
+
+    private static String epochLine(MinibatchTrainer.Epoch e, int epochs) {
+        return String.format(java.util.Locale.ROOT, "Epoch %d/%d  loss %.4f  validation accuracy %s  lr %.2e  %.2f s",
+                e.epoch() + 1, epochs, e.trainLoss(), Double.isNaN(e.validationAccuracy()) ? "-"
+                        : String.format(java.util.Locale.ROOT, "%.4f", e.validationAccuracy()), e.learningRate(), e.seconds());
     }
 
     // ---- evaluation, shared ------------------------------------------------------------------------

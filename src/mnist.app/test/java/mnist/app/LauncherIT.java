@@ -1,5 +1,6 @@
 package mnist.app;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -76,6 +77,48 @@ class LauncherIT {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Epoch 10 loss: 0.0730"), r.out());
         assertTrue(r.out().contains("Test accuracy: "), r.out());
+    }
+
+    /**
+     * kill -9 in the middle of a run (after its first checkpoint, at different moments: during training,
+     * during a checkpoint save), then --resume: the resumed run ends with the same model as a run that
+     * was never interrupted, and every file left behind loads.
+     */
+    @Test
+    void aKilledRunResumesToTheSameModel() throws Exception {
+        String[] run = {"train", "--hidden", "24", "--epochs", "5", "--validation", "1000", "--batch", "64", "--progress", "never"};
+        Path whole = sandbox.resolve("whole.bin");
+        List<String> uninterrupted = new ArrayList<>(List.of(run));
+        uninterrupted.addAll(List.of("--save", whole.toString()));
+        assertEquals(0, mnist(uninterrupted.toArray(String[]::new)).code());
+        float[] expected = mnist.model.ModelFile.load(whole).network().parameters();
+
+        for (int delayMillis : new int[] {0, 150, 400}) {
+            Path checkpoint = sandbox.resolve("run" + delayMillis + ".ck");
+            List<String> command = new ArrayList<>(List.of(launcher.toString()));
+            command.addAll(List.of(run));
+            command.addAll(List.of("--checkpoint", checkpoint.toString()));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(sandbox.toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("PATH", sandbox.resolve("bin").toString());
+            Process p = pb.start();
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+            while (!Files.exists(checkpoint) && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(delayMillis);
+            p.destroyForcibly(); // SIGKILL: no shutdown hook, no chance to tidy up
+            p.waitFor(30, TimeUnit.SECONDS);
+            assertTrue(Files.exists(checkpoint), "a checkpoint was written before the kill");
+            mnist.model.Checkpoint.load(checkpoint); // intact whatever the moment of the kill
+
+            Path resumed = sandbox.resolve("resumed" + delayMillis + ".bin");
+            Result r = mnist("train", "--resume", checkpoint.toString(), "--save", resumed.toString(), "--progress", "never");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("Resuming from the checkpoint") || r.out().contains("epochs done"), r.out());
+            assertArrayEquals(expected, mnist.model.ModelFile.load(resumed).network().parameters(),
+                    "killed " + delayMillis + " ms after the first checkpoint, then resumed");
+        }
     }
 
     @Test

@@ -34,26 +34,61 @@ public final class FullBatchGradientDescent {
      * Trains {@code network} in place on {@code x (n, inputs)} with targets {@code y (n, outputs)}.
      *
      * @throws TrainingDivergedException if the loss becomes NaN or infinite; the network then holds
-     *         the parameters of the last epoch whose loss was finite
+     *         the parameters that last gave a finite loss
      */
     public TrainingHistory train(Network network, float[] x, float[] y, int n, EpochListener listener) {
+        return train(network, x, y, n, listener, null, state -> { });
+    }
+
+    /**
+     * As {@link #train(Network, float[], float[], int, EpochListener)}, continuing after the epochs of
+     * {@code resume} (null to start afresh; the network must then hold the checkpoint's parameters), and
+     * handing {@code epochEnd} the state after every epoch.
+     */
+    public TrainingHistory train(Network network, float[] x, float[] y, int n, EpochListener listener,
+                                 TrainerState resume, MinibatchTrainer.EpochEnd epochEnd) {
         Backprop backprop = new Backprop(network, kernels, n);
         float[] params = network.parameters();
         float[] grads = new float[params.length];
+        // The parameters before the last update: what to keep if the loss stops being finite.
+        float[] lastGood = params.clone();
         double[] losses = new double[epochs];
         double[] seconds = new double[epochs];
-        for (int epoch = 0; epoch < epochs; epoch++) {
+        int first = 0;
+        if (resume != null) {
+            first = resume.epochsDone();
+            if (first > epochs) {
+                throw new IllegalArgumentException("the checkpoint has " + first + " epochs done, more than the "
+                        + epochs + " of this run");
+            }
+            System.arraycopy(resume.losses(), 0, losses, 0, first);
+            System.arraycopy(resume.seconds(), 0, seconds, 0, first);
+        }
+        for (int epoch = first; epoch < epochs; epoch++) {
             long start = System.nanoTime();
             backprop.forward(x, 0, n);
             double loss = backprop.loss(y, n);
             if (!Double.isFinite(loss)) {
+                System.arraycopy(lastGood, 0, params, 0, params.length);
                 throw new TrainingDivergedException(epoch, loss);
             }
             backprop.backward(x, 0, y, n, grads);
+            System.arraycopy(params, 0, lastGood, 0, params.length);
             kernels.sgdStep(params, 0, grads, 0, learningRate, params.length);
             losses[epoch] = loss;
             seconds[epoch] = (System.nanoTime() - start) / 1e9;
             listener.epochDone(epoch, loss, seconds[epoch]);
+            try {
+                int done = epoch + 1;
+                double[] none = new double[done];
+                java.util.Arrays.fill(none, Double.NaN);
+                float[] rates = new float[done];
+                java.util.Arrays.fill(rates, learningRate);
+                epochEnd.save(new TrainerState(java.util.Arrays.copyOf(losses, done), none, rates,
+                        java.util.Arrays.copyOf(seconds, done), epoch, new float[0], 0, new float[0][]));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         return new TrainingHistory(losses, seconds);
     }

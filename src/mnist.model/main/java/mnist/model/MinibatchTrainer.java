@@ -59,6 +59,23 @@ public final class MinibatchTrainer {
      */
     public Result train(Network network, float[] x, float[] y, int n,
                         float[] validationX, int[] validationClasses, Listener listener) {
+        return train(network, x, y, n, validationX, validationClasses, listener, null, state -> { });
+    }
+
+    /** Called after each epoch with the state a checkpoint needs (the network holds the current parameters). */
+    @FunctionalInterface
+    public interface EpochEnd {
+        void save(TrainerState state) throws java.io.IOException;
+    }
+
+    /**
+     * As {@link #train(Network, float[], float[], int, float[], int[], Listener)}, continuing from
+     * {@code resume} (null to start afresh; the network must then hold the checkpoint's parameters and
+     * the generator must be where it was when the run started), and handing {@code epochEnd} the state
+     * after every epoch. Resumed, the run ends exactly as an uninterrupted one would.
+     */
+    public Result train(Network network, float[] x, float[] y, int n, float[] validationX, int[] validationClasses,
+                        Listener listener, TrainerState resume, EpochEnd epochEnd) {
         int inputs = network.inputSize();
         int outputs = network.outputSize();
         int batch = Math.min(settings.batchSize(), n);
@@ -75,7 +92,26 @@ public final class MinibatchTrainer {
         float[] best = params.clone();
         double bestAccuracy = Double.NEGATIVE_INFINITY;
         int bestEpoch = 0;
-        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+        int first = 0;
+        if (resume != null) {
+            first = resume.epochsDone();
+            if (first > settings.epochs()) {
+                throw new IllegalArgumentException("the checkpoint has " + first + " epochs done, more than the "
+                        + settings.epochs() + " of this run");
+            }
+            for (int e = 0; e < first; e++) {
+                epochs.add(new Epoch(e, resume.losses()[e], resume.validationAccuracies()[e],
+                        resume.learningRates()[e], resume.seconds()[e]));
+                random.permutation(n); // the shuffles of the epochs done, so that the next one is the same
+            }
+            if (first > 0) {
+                bestEpoch = resume.bestEpoch();
+                bestAccuracy = resume.validationAccuracies()[bestEpoch];
+                System.arraycopy(resume.bestParameters(), 0, best, 0, best.length);
+            }
+            optimizer.restore(resume.optimizerSteps(), resume.optimizerState());
+        }
+        for (int epoch = first; epoch < settings.epochs(); epoch++) {
             long start = System.nanoTime();
             float lr = settings.schedule().rate(settings.learningRate(), epoch, settings.epochs());
             int[] order = random.permutation(n);
@@ -111,9 +147,27 @@ public final class MinibatchTrainer {
                 System.arraycopy(params, 0, best, 0, params.length);
             }
             listener.epochDone(done);
+            try {
+                epochEnd.save(state(epochs, bestEpoch, best, optimizer));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         System.arraycopy(best, 0, params, 0, params.length);
         return new Result(epochs, bestEpoch);
+    }
+
+    private static TrainerState state(List<Epoch> epochs, int bestEpoch, float[] best, Optimizer optimizer) {
+        int n = epochs.size();
+        double[] losses = new double[n], accuracies = new double[n], seconds = new double[n];
+        float[] rates = new float[n];
+        for (int e = 0; e < n; e++) {
+            losses[e] = epochs.get(e).trainLoss();
+            accuracies[e] = epochs.get(e).validationAccuracy();
+            rates[e] = epochs.get(e).learningRate();
+            seconds[e] = epochs.get(e).seconds();
+        }
+        return new TrainerState(losses, accuracies, rates, seconds, bestEpoch, best.clone(), optimizer.steps(), optimizer.state());
     }
 
     /** L2 weight decay: adds λ·W to the gradient of every weight matrix (biases are not decayed). */

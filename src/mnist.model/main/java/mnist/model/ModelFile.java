@@ -160,7 +160,11 @@ public final class ModelFile {
      * failure the temporary file is removed and the previous file is untouched.
      */
     public static void save(SavedModel model, Path file) throws ModelFileException {
-        byte[] bytes = toBytes(model);
+        writeAtomically(toBytes(model), file);
+    }
+
+    /** Writes {@code bytes} to {@code file} as {@link #save} does: temporary file, force, atomic rename. */
+    static void writeAtomically(byte[] bytes, Path file) throws ModelFileException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
         Path temp = null;

@@ -1,0 +1,133 @@
+package mnist.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import mnist.data.LabeledImages;
+import mnist.data.Mnist;
+import mnist.math.Backend;
+import mnist.math.Kernels;
+import mnist.math.random.RandomSource;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A run stopped after any epoch and resumed from its checkpoint ends bit for bit as the uninterrupted
+ * run: the stop is simulated by an epoch hook that fails, the state goes through a real checkpoint file.
+ */
+class ResumeTest {
+    private static LabeledImages train;
+    private static LabeledImages validation;
+
+    @BeforeAll
+    static void load() throws IOException {
+        LabeledImages all = Mnist.loadBundled().train();
+        train = all.subset(0, 3000);
+        validation = all.subset(3000, 3500);
+    }
+
+    private static final class Crash extends IOException {
+    }
+
+    /** Runs the minibatch trainer from the start or from a checkpoint; stops after {@code stopAfter} epochs. */
+    private static Network minibatch(Kernels kernels, Checkpoint resume, int stopAfter, Path file) {
+        Network network = new Network(new int[] {784, 24, 10}, Activation.RELU, Output.SOFTMAX);
+        RandomSource random = RandomSource.create("numpy", 3);
+        Initializer.HE.initialise(network, random);
+        if (resume != null) {
+            System.arraycopy(resume.model().network().parameters(), 0, network.parameters(), 0, network.parameters().length);
+        }
+        MinibatchSettings settings = new MinibatchSettings(5, 100, Optimizer.Kind.ADAM, 2e-3f, 0.9f, 1e-4f, Schedule.COSINE);
+        new MinibatchTrainer(kernels, settings, random).train(network, train.images(), train.oneHot(10), train.size(),
+                validation.images(), validation.labels(), new MinibatchTrainer.Listener() { },
+                resume == null ? null : resume.state(), state -> {
+                    Checkpoint.save(new Checkpoint(List.of("--test"), SavedModel.digits(network, java.util.Map.of()), state), file);
+                    if (state.epochsDone() == stopAfter) {
+                        throw new Crash();
+                    }
+                });
+        return network;
+    }
+
+    @Test
+    void minibatchTrainingResumesBitForBit(@TempDir Path dir) throws IOException {
+        for (Optimizer.Kind kind : new Optimizer.Kind[] {Optimizer.Kind.ADAM}) {
+            try (Kernels kernels = Kernels.create(Backend.SIMD, 2)) {
+                float[] uninterrupted = minibatch(kernels, null, -1, dir.resolve("a.ck")).parameters();
+                for (int stop = 1; stop <= 4; stop++) {
+                    Path file = dir.resolve("stop" + stop + ".ck");
+                    int s = stop;
+                    UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> minibatch(kernels, null, s, file));
+                    assertTrue(e.getCause() instanceof Crash);
+                    Checkpoint checkpoint = Checkpoint.load(file);
+                    assertEquals(stop, checkpoint.state().epochsDone());
+                    assertEquals(List.of("--test"), checkpoint.arguments());
+                    float[] resumed = minibatch(kernels, checkpoint, -1, dir.resolve("b.ck")).parameters();
+                    assertArrayEquals(uninterrupted, resumed, kind + ": stopped after epoch " + stop + " and resumed");
+                }
+            }
+        }
+    }
+
+    private static Network fullBatch(Kernels kernels, Checkpoint resume, int stopAfter, Path file) {
+        LectureModel.Start start = LectureModel.HIDDEN.initialise(RandomSource.create("numpy", 1), train.size(), 784, 16);
+        Network network = start.network();
+        if (resume != null) {
+            System.arraycopy(resume.model().network().parameters(), 0, network.parameters(), 0, network.parameters().length);
+        }
+        LabeledImages shuffled = train.permuted(start.shuffle());
+        new FullBatchGradientDescent(kernels, 12, 1f).train(network, shuffled.images(), shuffled.binaryTargets(0),
+                shuffled.size(), (e, l, s) -> { }, resume == null ? null : resume.state(), state -> {
+                    Checkpoint.save(new Checkpoint(List.of(), SavedModel.binary(network, 0, java.util.Map.of()), state), file);
+                    if (state.epochsDone() == stopAfter) {
+                        throw new Crash();
+                    }
+                });
+        return network;
+    }
+
+    @Test
+    void fullBatchTrainingResumesBitForBit(@TempDir Path dir) throws IOException {
+        try (Kernels kernels = Kernels.create(Backend.SIMD, 2)) {
+            float[] uninterrupted = fullBatch(kernels, null, -1, dir.resolve("a.ck")).parameters();
+            for (int stop : new int[] {1, 7, 11}) {
+                Path file = dir.resolve("stop" + stop + ".ck");
+                int s = stop;
+                assertThrows(UncheckedIOException.class, () -> fullBatch(kernels, null, s, file));
+                float[] resumed = fullBatch(kernels, Checkpoint.load(file), -1, dir.resolve("b.ck")).parameters();
+                assertArrayEquals(uninterrupted, resumed, "stopped after epoch " + stop + " and resumed");
+            }
+        }
+    }
+
+    @Test
+    void aDamagedCheckpointIsRefusedWithAClearMessage(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("c.ck");
+        try (Kernels kernels = Kernels.create(Backend.SCALAR, 1)) {
+            assertThrows(UncheckedIOException.class, () -> fullBatch(kernels, null, 1, file));
+        }
+        byte[] good = Files.readAllBytes(file);
+        for (int i = 0; i < good.length; i += Math.max(1, good.length / 97)) {
+            byte[] bad = good.clone();
+            bad[i] ^= 0x10;
+            Files.write(file, bad);
+            ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoint.load(file), "flip at " + i);
+            assertTrue(e.getMessage().startsWith(file.toString() + ": "), e.getMessage());
+        }
+        for (int len : new int[] {0, 5, 8, 23, good.length / 2, good.length - 1}) {
+            Files.write(file, java.util.Arrays.copyOf(good, len));
+            ModelFileException e = assertThrows(ModelFileException.class, () -> Checkpoint.load(file), "length " + len);
+            assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("not an mnist checkpoint"), e.getMessage());
+        }
+        Files.write(file, good);
+        assertEquals(1, Checkpoint.load(file).state().epochsDone());
+    }
+}
