@@ -31,6 +31,7 @@ import mnist.model.Output;
 import mnist.model.Predictor;
 import mnist.model.Schedule;
 import mnist.model.TrainerState;
+import mnist.model.TrainingDivergedException;
 import mnist.model.TrainingHistory;
 
 /**
@@ -137,7 +138,7 @@ final class TrainCommand {
                 runArguments.add("--" + name + "=" + value);
             }
         });
-        Saving saving = new Saving(runArguments, checkpointTo, resumed);
+        Saving saving = new Saving(runArguments, checkpointTo, resumed, outputPath(options, "save"));
         String modelName = options.string("model", "mlp");
         LectureModel lecture = modelName.equals("mlp") ? null : options.choice("model", null, LectureModel::parse);
         for (String flag : lecture == null ? LECTURE_ONLY : MLP_ONLY) {
@@ -223,7 +224,7 @@ final class TrainCommand {
     }
 
     /** Where checkpoints go, what they record, and the checkpoint being resumed (either may be null). */
-    private record Saving(List<String> runArguments, Path checkpointTo, Checkpoint resumed) {
+    private record Saving(List<String> runArguments, Path checkpointTo, Checkpoint resumed, Path saveTo) {
 
         /** Restores the checkpoint's parameters into the freshly initialised network, if resuming. */
         TrainerState restore(Network network, PrintStream out, int epochs) throws UsageException {
@@ -239,6 +240,19 @@ final class TrainCommand {
             System.arraycopy(saved.parameters(), 0, network.parameters(), 0, network.parameters().length);
             out.printf("Resuming from the checkpoint: %d of %d epochs done%n", resumed.state().epochsDone(), epochs);
             return resumed.state();
+        }
+
+        /**
+         * When the loss stopped being finite: the trainer has put back the last good parameters; save them
+         * if --save was given, and say so.
+         */
+        TrainingDivergedException diverged(TrainingDivergedException e, Network network, int digit) throws IOException {
+            if (saveTo == null) {
+                return e;
+            }
+            ModelFile.save(digit >= 0 ? SavedModel.binary(network, digit, Map.of("note", "last good model before divergence"))
+                    : SavedModel.digits(network, Map.of("note", "last good model before divergence")), saveTo);
+            return new TrainingDivergedException(e.epoch(), e.loss(), "the last good model was saved to " + saveTo);
         }
 
         /** Writes a checkpoint after an epoch, when asked to. */
@@ -287,7 +301,7 @@ final class TrainCommand {
     }
 
     private Trained trainLecture(LecturePlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup,
-                                 Progress progress, Saving saving) throws UsageException {
+                                 Progress progress, Saving saving) throws UsageException, IOException {
         LectureModel model = plan.model();
         LectureModel.Start start = model.initialise(random, all.size(), all.features(), plan.hidden());
         Network network = start.network();
@@ -304,7 +318,9 @@ final class TrainCommand {
         }
         int digit = model.isBinary() ? plan.digit() : -1;
         long began = System.nanoTime();
-        TrainingHistory history = new FullBatchGradientDescent(kernels, plan.epochs(), plan.lr()).train(
+        TrainingHistory history;
+        try {
+            history = new FullBatchGradientDescent(kernels, plan.epochs(), plan.lr()).train(
                 network, train.images(), targets, train.size(), (epoch, loss, seconds) -> {
                     if (epoch % 10 == 0) {
                         progress.println("Epoch " + epoch + " loss: " + loss);
@@ -314,6 +330,10 @@ final class TrainCommand {
                             epoch + 1, plan.epochs(), loss, seconds,
                             Progress.clock(elapsed / (epoch + 1) * (plan.epochs() - epoch - 1))));
                 }, resume, state -> saving.save(network, digit, state));
+        } catch (TrainingDivergedException e) {
+            progress.clear();
+            throw saving.diverged(e, network, digit);
+        }
         progress.println("Final loss: " + history.finalLoss());
         out.println();
         Map<String, Object> metrics = new LinkedHashMap<>();
@@ -354,7 +374,7 @@ final class TrainCommand {
     }
 
     private Trained trainMlp(MlpPlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup,
-                             Progress progress, Saving saving) throws UsageException {
+                             Progress progress, Saving saving) throws UsageException, IOException {
         int[] sizes = new int[plan.hidden().length + 2];
         sizes[0] = all.features();
         System.arraycopy(plan.hidden(), 0, sizes, 1, plan.hidden().length);
@@ -382,7 +402,9 @@ final class TrainCommand {
                         resume.learningRates()[e], resume.seconds()[e]), s.epochs()));
             }
         }
-        MinibatchTrainer.Result result = new MinibatchTrainer(kernels, s, random).train(network,
+        MinibatchTrainer.Result result;
+        try {
+            result = new MinibatchTrainer(kernels, s, random).train(network,
                 train.images(), train.oneHot(LectureModel.DIGITS), train.size(),
                 validation.images(), validation.labels(), new MinibatchTrainer.Listener() {
                     private final long start = System.nanoTime();
@@ -405,6 +427,10 @@ final class TrainCommand {
                         progress.println(epochLine(e, s.epochs()));
                     }
                 }, resume, state -> saving.save(network, -1, state));
+        } catch (TrainingDivergedException e) {
+            progress.clear();
+            throw saving.diverged(e, network, -1);
+        }
         out.printf("Best epoch: %d%s%n%n", result.bestEpoch() + 1, validation.size() == 0 ? " (the last; no validation set)"
                 : String.format(" (validation accuracy %.4f)", result.best().validationAccuracy()));
 

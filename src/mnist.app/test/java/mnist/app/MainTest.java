@@ -153,6 +153,21 @@ class MainTest {
     }
 
     @Test
+    void anAbsurdLearningRateStopsCleanlyAndKeepsTheLastGoodModel(@TempDir Path dir) throws IOException {
+        Path saved = dir.resolve("m.bin");
+        Result r = run("train", "--hidden", "16", "--optimizer", "sgd", "--lr", "1e30", "--validation", "500",
+                "--save", saved.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("training stopped (try a lower learning rate, --lr)"), r.err());
+        assertTrue(r.err().contains("the last good model was saved to " + saved), r.err());
+        float[] params = mnist.model.ModelFile.load(saved).network().parameters();
+        for (float p : params) {
+            assertTrue(Float.isFinite(p), "the saved model is finite");
+        }
+    }
+
+    @Test
     void trainPrintsLossesReportAndWritesMetrics(@TempDir Path dir) throws IOException {
         Path metrics = dir.resolve("metrics.json");
         Result r = run("train", "--model", "logistic", "--epochs", "12", "--metrics-out", metrics.toString());
