@@ -85,7 +85,7 @@ public final class Main {
             err.println("mnist: " + e.getMessage());
             return FAILED;
         } catch (OutOfMemoryError e) {
-            err.println("mnist: out of memory (" + e.getMessage() + "); give the JVM more with JAVA_OPTS=-Xmx8g or similar");
+            err.println("mnist: out of memory (" + e.getMessage() + "); give the JVM more memory, e.g. JLINK_VM_OPTIONS=-Xmx8g for the mnist binary (java -Xmx8g otherwise)");
             return FAILED;
         } catch (RuntimeException e) {
             // A bug of ours: still one line for the user, with the details for a bug report.

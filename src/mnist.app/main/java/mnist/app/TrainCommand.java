@@ -383,10 +383,10 @@ final class TrainCommand {
         plan.init().initialise(network, random);
 
         // The validation set: the last images of a seeded shuffle of the training set.
-        LabeledImages shuffled = all.permuted(random.permutation(all.size()));
-        int trainSize = shuffled.size() - plan.validation();
-        LabeledImages train = shuffled.subset(0, trainSize);
-        LabeledImages validation = shuffled.subset(trainSize, shuffled.size());
+        int[] shuffle = random.permutation(all.size());
+        int trainSize = all.size() - plan.validation();
+        LabeledImages train = all.select(shuffle, 0, trainSize);
+        LabeledImages validation = all.select(shuffle, trainSize, all.size());
 
         MinibatchSettings s = plan.settings();
         out.printf("Training mlp (%s, %s, %s init) on %d images, validating on %d: %d epochs, %s, batch %d, "

@@ -180,14 +180,30 @@ public final class LabeledImages {
             }
             seen[from] = true;
         }
-        int features = features();
-        float[] newImages = new float[images.length];
-        byte[] newLabels = new byte[n];
-        for (int i = 0; i < n; i++) {
-            System.arraycopy(images, permutation[i] * features, newImages, i * features, features);
-            newLabels[i] = labels[permutation[i]];
+        return gather(name, permutation, 0, n);
+    }
+
+    /**
+     * Images {@code order[from..to)} in that order, copied: with a permutation, a shuffled split in one
+     * copy (for example the training and validation parts of a shuffled training set) instead of two.
+     */
+    public LabeledImages select(int[] order, int from, int to) {
+        Objects.checkFromToIndex(from, to, order.length);
+        for (int i = from; i < to; i++) {
+            Objects.checkIndex(order[i], size());
         }
-        return new LabeledImages(name, rows, cols, newImages, newLabels);
+        return gather(name + " (" + (to - from) + " selected)", order, from, to);
+    }
+
+    private LabeledImages gather(String newName, int[] order, int from, int to) {
+        int features = features();
+        float[] newImages = new float[Math.multiplyExact(to - from, features)];
+        byte[] newLabels = new byte[to - from];
+        for (int i = from; i < to; i++) {
+            System.arraycopy(images, order[i] * features, newImages, (i - from) * features, features);
+            newLabels[i - from] = labels[order[i]];
+        }
+        return new LabeledImages(newName, rows, cols, newImages, newLabels);
     }
 
     /** Images {@code from} (inclusive) to {@code to} (exclusive), copied. */

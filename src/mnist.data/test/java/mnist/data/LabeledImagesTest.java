@@ -33,6 +33,20 @@ class LabeledImagesTest {
     }
 
     @Test
+    void selectIsASliceOfThePermutedImages() {
+        int[] order = {2, 0, 3, 1};
+        LabeledImages shuffled = FOUR.permuted(order);
+        LabeledImages front = FOUR.select(order, 0, 3);
+        LabeledImages back = FOUR.select(order, 3, 4);
+        assertArrayEquals(shuffled.subset(0, 3).images(), front.images());
+        assertArrayEquals(shuffled.subset(0, 3).labels(), front.labels());
+        assertArrayEquals(shuffled.subset(3, 4).images(), back.images());
+        assertArrayEquals(new int[] {0}, back.labels());
+        assertThrows(IndexOutOfBoundsException.class, () -> FOUR.select(new int[] {0, 4}, 0, 2));
+        assertThrows(IndexOutOfBoundsException.class, () -> FOUR.select(order, 2, 5));
+    }
+
+    @Test
     void permutedRejectsWhatIsNotAPermutation() {
         assertRejected(new int[] {0, 1, 2}, "four: permutation has 3 entries, expected 4");
         assertRejected(new int[] {0, 1, 2, 2}, "four: permutation[3] = 2 repeats an earlier entry");
