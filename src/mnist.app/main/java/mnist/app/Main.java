@@ -27,6 +27,7 @@ public final class Main {
               show     draw one digit of the data set in the terminal, with its label
               evaluate evaluate a saved model on the test set
               predict  classify your own digit images (PNG, PGM) or test digits with a saved model
+              serve    a web page to draw digits on and watch a saved model classify them
               bench    time the kernels and a training epoch, SIMD against scalar
 
             Options:
@@ -64,9 +65,10 @@ public final class Main {
                 case "show" -> new ShowCommand(out).run(rest);
                 case "evaluate" -> new EvaluateCommand(out).run(rest);
                 case "predict" -> new PredictCommand(out).run(rest);
+                case "serve" -> new ServeCommand(out).run(rest);
                 case "bench" -> new BenchCommand(out).run(rest);
                 default -> throw new UsageException("mnist", "unknown command '" + args[0]
-                        + "' (expected train, show, evaluate, predict or bench)");
+                        + "' (expected train, show, evaluate, predict, serve or bench)");
             };
         } catch (UsageException e) {
             err.println("mnist: " + e.getMessage());

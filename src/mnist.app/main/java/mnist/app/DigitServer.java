@@ -1,0 +1,347 @@
+package mnist.app;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import mnist.data.DatasetException;
+import mnist.data.image.DigitImages;
+import mnist.model.Classifier;
+import mnist.model.Prediction;
+
+/**
+ * The HTTP side of {@code mnist serve}, on the JDK's own {@code com.sun.net.httpserver}.
+ *
+ * <ul>
+ *   <li>{@code GET /}: the draw-a-digit page (one self-contained HTML file, {@code serve.html}).
+ *   <li>{@code POST /api/predict}: the body is a PNG ({@code Content-Type: image/png}) or PGM
+ *       ({@code image/x-portable-graymap}) image of one digit, at most {@value #MAX_BODY} bytes and
+ *       {@value #MAX_SIDE} pixels a side; the answer is
+ *       {@code {"digit": 7, "confidence": 0.98, "probabilities": [10 numbers], "input28": [784 numbers]}},
+ *       input28 being the 28x28 image the model saw, row-major, ink 1.
+ * </ul>
+ *
+ * Every failure is an answer with a JSON body {@code {"error": "..."}}: 400 bad image, 404 unknown path,
+ * 405 wrong method, 413 too large, 415 wrong content type, 503 busy, 500 a bug of ours. None of them
+ * stops the server.
+ *
+ * <p>Work is bounded: requests run on a fixed pool of {@code workers} threads with a queue of
+ * {@code queue} requests. A request that finds the pool and its queue full is handed to one overflow
+ * thread that answers 503 at once without reading the body; when even its queue (of {@value #OVERFLOW_QUEUE})
+ * is full, the connection is closed. Nothing queues without bound.
+ */
+final class DigitServer implements AutoCloseable {
+    /** The largest request body read, in bytes. */
+    static final int MAX_BODY = 2 << 20;
+    /** The largest width or height of an image, checked in the PNG header before decoding. */
+    static final int MAX_SIDE = 2048;
+    static final int OVERFLOW_QUEUE = 64;
+
+    static final String PREDICT = "/api/predict";
+    static final String PNG = "image/png";
+    static final String PGM = "image/x-portable-graymap";
+
+    private final Classifier classifier;
+    private final HttpServer server;
+    private final ThreadPoolExecutor workers;
+    private final ThreadPoolExecutor overflow;
+    private final byte[] page;
+    private final AtomicInteger served = new AtomicInteger();
+
+    private DigitServer(Classifier classifier, InetSocketAddress address, int workerCount, int queue) throws IOException {
+        if (classifier.isBinary() || classifier.classNames().size() != 10
+                || classifier.rows() != DigitImages.SIZE || classifier.cols() != DigitImages.SIZE) {
+            throw new IllegalArgumentException("the page needs a model of 28x28 images over the ten digits, not " + classifier);
+        }
+        this.classifier = classifier;
+        this.page = loadPage();
+        this.overflow = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(OVERFLOW_QUEUE),
+                daemons("mnist-serve-busy"), new ThreadPoolExecutor.AbortPolicy());
+        this.workers = new ThreadPoolExecutor(workerCount, workerCount, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
+                daemons("mnist-serve"), (task, pool) -> overflow.execute(task));
+        this.server = HttpServer.create(address, 128);
+        server.createContext("/", this::handle);
+        server.setExecutor(workers);
+    }
+
+    /**
+     * Starts a server of the classifier (ten digits, 28x28) on the address (port 0 picks a free port),
+     * with {@code workers} threads and room for {@code queue} waiting requests.
+     */
+    static DigitServer start(Classifier classifier, InetSocketAddress address, int workers, int queue) throws IOException {
+        if (workers < 1 || queue < 1) {
+            throw new IllegalArgumentException("workers " + workers + " and queue " + queue + " must be at least 1");
+        }
+        DigitServer s = new DigitServer(classifier, address, workers, queue);
+        s.server.start();
+        return s;
+    }
+
+    /** The address actually bound (with the port chosen when 0 was asked). */
+    InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** The page's URL, e.g. {@code http://127.0.0.1:8080/}. */
+    URI uri() {
+        InetAddress a = server.getAddress().getAddress();
+        String host = a.getHostAddress();
+        if (host.indexOf(':') >= 0) {
+            int zone = host.indexOf('%');
+            host = "[" + (zone >= 0 ? host.substring(0, zone) : host) + "]";
+        }
+        return URI.create("http://" + host + ":" + server.getAddress().getPort() + "/");
+    }
+
+    /** Requests being handled plus requests waiting for a worker (for tests). */
+    int load() {
+        return workers.getActiveCount() + workers.getQueue().size();
+    }
+
+    /** Predictions answered with 200 so far. */
+    int predictions() {
+        return served.get();
+    }
+
+    /** Stops listening, lets running exchanges finish for up to a second, and ends the threads. */
+    @Override
+    public void close() {
+        server.stop(1);
+        workers.shutdownNow();
+        overflow.shutdownNow();
+        try {
+            workers.awaitTermination(2, TimeUnit.SECONDS);
+            overflow.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory daemons(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static byte[] loadPage() {
+        try (InputStream in = DigitServer.class.getResourceAsStream("serve.html")) {
+            if (in == null) {
+                throw new IllegalStateException("the page serve.html is missing from the mnist.app module");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** An answer other than 200: its status and the message of its JSON body. */
+    private static final class Refusal extends Exception {
+        final int status;
+
+        Refusal(int status, String message) {
+            super(message, null, false, false);
+            this.status = status;
+        }
+    }
+
+    private void handle(HttpExchange exchange) {
+        try (exchange) {
+            Headers headers = exchange.getResponseHeaders();
+            headers.set("X-Content-Type-Options", "nosniff");
+            headers.set("Cache-Control", "no-store");
+            try {
+                if (Thread.currentThread().getName().startsWith("mnist-serve-busy")) {
+                    headers.set("Retry-After", "1");
+                    headers.set("Connection", "close");
+                    throw new Refusal(503, "busy: too many requests at once, try again in a moment");
+                }
+                String path = exchange.getRequestURI().getRawPath();
+                String method = exchange.getRequestMethod();
+                if ("/".equals(path)) {
+                    allow(exchange, "GET", "HEAD");
+                    headers.set("Content-Type", "text/html; charset=utf-8");
+                    headers.set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; "
+                            + "style-src 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'");
+                    if (method.equals("HEAD")) {
+                        exchange.sendResponseHeaders(200, -1);
+                    } else {
+                        send(exchange, 200, page);
+                    }
+                } else if (PREDICT.equals(path)) {
+                    allow(exchange, "POST");
+                    byte[] body = json(predict(exchange));
+                    headers.set("Content-Type", "application/json");
+                    send(exchange, 200, body);
+                    served.incrementAndGet();
+                } else {
+                    throw new Refusal(404, "no such page: " + truncate(path) + " (the page is /, the API " + PREDICT + ")");
+                }
+            } catch (Refusal r) {
+                refuse(exchange, r.status, r.getMessage());
+            } catch (RuntimeException | OutOfMemoryError e) {
+                // A bug of ours, or a request too big for the heap: this request fails, the server goes on.
+                refuse(exchange, 500, "internal error: " + e);
+            }
+        } catch (IOException e) {
+            // The client went away (or the response could not be written): nothing to answer.
+        }
+    }
+
+    private static void allow(HttpExchange exchange, String... methods) throws Refusal {
+        String method = exchange.getRequestMethod();
+        for (String m : methods) {
+            if (m.equals(method)) {
+                return;
+            }
+        }
+        String list = String.join(", ", methods);
+        exchange.getResponseHeaders().set("Allow", list);
+        throw new Refusal(405, "method " + truncate(method) + " is not allowed here (only " + list + ")");
+    }
+
+    private static void refuse(HttpExchange exchange, int status, String message) throws IOException {
+        if (exchange.getResponseCode() != -1) {
+            return; // headers already sent: nothing more can be said
+        }
+        if (status == 413 || status == 503) {
+            exchange.getResponseHeaders().set("Connection", "close"); // the body was not read
+        }
+        byte[] body = Json.write(Map.of("error", message)).getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        send(exchange, status, body);
+    }
+
+    /**
+     * Sends the answer and closes its stream, which flushes it to the client at once. (Closing only the
+     * exchange would first drain what is left of the request body, up to 64 KB, before flushing: a
+     * client that announced a body too large and is still sending it would wait for that.)
+     */
+    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private Map<String, Object> predict(HttpExchange exchange) throws Refusal, IOException {
+        String type = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
+        if (!type.equals(PNG) && !type.equals(PGM)) {
+            throw new Refusal(415, "the body must be a PNG (Content-Type: " + PNG + ") or a PGM (" + PGM + "), not "
+                    + (type.isEmpty() ? "a body without Content-Type" : truncate(type)));
+        }
+        byte[] body = readBody(exchange);
+        checkFormat(body, type);
+        float[] pixels;
+        try {
+            pixels = DigitImages.prepare(DigitImages.decode(body, "the image"), "the image");
+        } catch (DatasetException e) {
+            throw new Refusal(400, e.getMessage());
+        }
+        Prediction p = classifier.predict(pixels);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("digit", p.label());
+        answer.put("confidence", round(p.confidence(), 1e6));
+        double[] probabilities = new double[p.probabilities().length];
+        for (int c = 0; c < probabilities.length; c++) {
+            probabilities[c] = round(p.probability(c), 1e6);
+        }
+        answer.put("probabilities", probabilities);
+        double[] input = new double[pixels.length];
+        for (int i = 0; i < input.length; i++) {
+            input[i] = round(pixels[i], 1e4);
+        }
+        answer.put("input28", input);
+        return answer;
+    }
+
+    /** The body, refused with 413 beyond {@link #MAX_BODY} (by its Content-Length before reading any of it). */
+    private static byte[] readBody(HttpExchange exchange) throws Refusal, IOException {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            long declared;
+            try {
+                declared = Long.parseLong(length.strip());
+            } catch (NumberFormatException e) {
+                throw new Refusal(400, "bad Content-Length: " + truncate(length));
+            }
+            if (declared > MAX_BODY) {
+                throw new Refusal(413, "the body of " + declared + " bytes is larger than the limit of " + MAX_BODY + " bytes");
+            }
+        }
+        byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
+        if (body.length > MAX_BODY) {
+            throw new Refusal(413, "the body is larger than the limit of " + MAX_BODY + " bytes");
+        }
+        if (body.length == 0) {
+            throw new Refusal(400, "the body is empty: send the image's bytes");
+        }
+        return body;
+    }
+
+    /** The body must be what its Content-Type says, and a PNG no larger than MAX_SIDE a side. */
+    private static void checkFormat(byte[] body, String type) throws Refusal {
+        boolean png = body.length >= 8 && (body[0] & 0xFF) == 0x89 && body[1] == 'P' && body[2] == 'N' && body[3] == 'G';
+        boolean pgm = body.length >= 2 && body[0] == 'P' && (body[1] == '2' || body[1] == '5');
+        if (type.equals(PNG) && !png) {
+            throw new Refusal(400, "the body is not a PNG image");
+        }
+        if (type.equals(PGM) && !pgm) {
+            throw new Refusal(400, "the body is not a PGM image (P2 or P5)");
+        }
+        // A PNG's IHDR chunk comes first: bytes 16..23 are the width and height. A small compressed body
+        // can declare a huge image; refuse it before the decoder allocates anything.
+        if (png && body.length >= 24 && body[12] == 'I' && body[13] == 'H' && body[14] == 'D' && body[15] == 'R') {
+            long width = readInt(body, 16);
+            long height = readInt(body, 20);
+            if (width > MAX_SIDE || height > MAX_SIDE) {
+                throw new Refusal(413, "the image of " + width + "x" + height + " pixels is larger than the limit of "
+                        + MAX_SIDE + "x" + MAX_SIDE);
+            }
+        }
+    }
+
+    private static long readInt(byte[] b, int at) {
+        return ((b[at] & 0xFFL) << 24) | ((b[at + 1] & 0xFF) << 16) | ((b[at + 2] & 0xFF) << 8) | (b[at + 3] & 0xFF);
+    }
+
+    /** {@code image/png; charset=x} → {@code image/png}; absent → "". */
+    static String mediaType(String header) {
+        if (header == null) {
+            return "";
+        }
+        int semicolon = header.indexOf(';');
+        return (semicolon >= 0 ? header.substring(0, semicolon) : header).strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static double round(float value, double scale) {
+        return Math.round(value * scale) / scale;
+    }
+
+    private static byte[] json(Map<String, Object> value) {
+        return Json.write(value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Request text echoed in a message, cut short. */
+    private static String truncate(String s) {
+        String clean = s.replaceAll("[^\\x20-\\x7E]", "?");
+        return clean.length() <= 60 ? clean : clean.substring(0, 60) + "...";
+    }
+}

@@ -1,0 +1,122 @@
+package mnist.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import mnist.math.Backend;
+import mnist.model.Classifier;
+import mnist.model.SavedModel;
+
+/** {@code mnist serve}: the draw-a-digit page and its prediction API, on the loopback address by default. */
+final class ServeCommand {
+    /** Requests that may wait for a worker before the server answers 503. */
+    static final int QUEUE = 64;
+
+    private static final String NAME = "mnist serve";
+    private static final String HELP = """
+            Usage: mnist serve --model FILE [options]
+
+            Serves a page where you draw a digit with the mouse, a finger or a pen, and watch the model
+            classify it as you draw: the predicted digit, the probability of each of the ten, and the
+            28x28 image the model saw. The page is one self-contained file (it works offline). The same
+            model answers POST /api/predict: the body is a PNG (Content-Type: image/png) or PGM
+            (image/x-portable-graymap) image of a digit, the answer JSON with "digit", "confidence",
+            "probabilities" and "input28". Ctrl-C stops the server.
+
+            Options:
+              --model FILE       the model file, from 'mnist train --save FILE'              (required)
+              --port N           the TCP port; 0 picks a free one                          [8080]
+              --host ADDR        the address to listen on; anything but a loopback address
+                                 lets other machines use the page                          [127.0.0.1]
+              --threads N        requests handled at once; more wait in a queue of %d,
+                                 beyond which the server answers 503 (busy)                [cores]
+              --backend NAME     simd (Vector API) or scalar                               [simd]
+              --help             show this help
+            """.formatted(QUEUE);
+
+    private static final Set<String> VALUED = Set.of("model", "port", "host", "threads", "backend");
+    private static final Set<String> SWITCHES = Set.of("help");
+
+    private final PrintStream out;
+
+    ServeCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    /** Serves until the thread is interrupted or the JVM shuts down (Ctrl-C). */
+    int run(String[] args) throws UsageException, IOException {
+        Options options = Options.parse(NAME, args, VALUED, SWITCHES);
+        if (options.flag("help")) {
+            out.print(HELP);
+            return Main.OK;
+        }
+        Path file = ModelOption.path(options, NAME);
+        int port = options.integer("port", 8080, 0, 65535);
+        int threads = options.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 256);
+        Backend backend = options.choice("backend", Backend.SIMD, Backend::parse);
+        String host = options.string("host", "127.0.0.1");
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw new UsageException(NAME, "--host: unknown address '" + host + "'");
+        }
+        SavedModel model = ModelOption.load(file);
+        if (model.isBinary() || model.classNames().size() != 10 || model.rows() != 28 || model.cols() != 28) {
+            throw new UsageException(NAME, "--model: the page needs a model of 28x28 images over the ten digits; "
+                    + file + " is " + ModelOption.describe(file, model).substring(("Model " + file + ": ").length()));
+        }
+        Classifier classifier = Classifier.of(model, backend);
+
+        // A client that sends its request, or reads its answer, slowly must not hold a worker for ever
+        // (seconds; read once, when the first server is made).
+        for (String limit : new String[] {"sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime"}) {
+            if (System.getProperty(limit) == null) {
+                System.setProperty(limit, "30");
+            }
+        }
+        DigitServer server;
+        try {
+            server = DigitServer.start(classifier, new InetSocketAddress(address, port), threads, QUEUE);
+        } catch (BindException e) {
+            throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage()
+                    + (port != 0 ? " (another port: --port N, or any free one: --port 0)" : ""), e);
+        }
+        out.println(ModelOption.describe(file, model));
+        if (!address.isLoopbackAddress()) {
+            out.println("Warning: listening on " + address.getHostAddress() + ", not a loopback address: "
+                    + "anyone who can reach this machine can use the page.");
+        }
+        out.println("Serving the draw-a-digit page at " + server.uri() + "  (Ctrl-C to stop)");
+        out.flush();
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            server.close();
+            out.println("Stopped.");
+            out.flush();
+            stopped.countDown();
+        }, "mnist-serve-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                server.close();
+                out.println("Stopped.");
+            } catch (IllegalStateException e) {
+                // The JVM is shutting down: the hook stops the server.
+            }
+        }
+        return Main.OK;
+    }
+}
