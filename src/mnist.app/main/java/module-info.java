@@ -1,4 +1,6 @@
 /** The {@code mnist} command line. */
 module mnist.app {
     requires mnist.model;
+    // for the width of the vector species, shown in the report (mnist.math brings the module in anyway)
+    requires jdk.incubator.vector;
 }

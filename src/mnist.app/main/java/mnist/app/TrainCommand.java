@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import mnist.app.report.LearningCurves;
 import mnist.data.LabeledImages;
 import mnist.data.Mnist;
 import mnist.math.Backend;
@@ -60,6 +61,8 @@ final class TrainCommand {
               --data DIR          a directory with the four MNIST IDX files (.gz or not)   [bundled]
               --save FILE         save the trained model (for mnist evaluate, predict, and the API)
               --metrics-out FILE  write the run's numbers as JSON
+              --report DIR        write DIR/report.html (charts, confusion matrix, mistakes), loss.png
+                                  and confusion.png; DIR is created if missing
               --show-index N      the test digit drawn at the end                             [0]
               --help              show this help
 
@@ -83,12 +86,15 @@ final class TrainCommand {
             """;
 
     private static final Set<String> COMMON = Set.of("model", "epochs", "lr", "rng", "seed", "backend", "threads",
-            "data", "metrics-out", "show-index", "hidden", "save");
+            "data", "metrics-out", "show-index", "hidden", "save", "report");
     private static final Set<String> MLP_ONLY = Set.of("activation", "init", "optimizer", "momentum", "batch",
             "weight-decay", "schedule", "validation");
     private static final Set<String> LECTURE_ONLY = Set.of("digit");
 
     private final PrintStream out;
+    /** The directory of --report, or null; with it, the mlp's extra per-epoch measurements. */
+    private Path reportDir;
+    private LearningCurves curves;
 
     TrainCommand(PrintStream out) {
         this.out = out;
@@ -123,6 +129,7 @@ final class TrainCommand {
         int showIndex = options.integer("show-index", 0, 0, Integer.MAX_VALUE);
         Path metricsOut = outputPath(options, "metrics-out");
         Path saveTo = outputPath(options, "save");
+        reportDir = ReportOption.parse(options, NAME);
         // Parse every model option before the data is loaded, so that a typo fails at once.
         MlpPlan mlp = lecture == null ? MlpPlan.parse(options) : null;
         LecturePlan plan = lecture == null ? null : LecturePlan.parse(options, lecture);
@@ -162,6 +169,10 @@ final class TrainCommand {
             if (metricsOut != null) {
                 AtomicFile.writeString(metricsOut, Json.write(metrics));
                 out.println("Metrics written to " + metricsOut);
+            }
+            if (reportDir != null) {
+                ReportOption.writeTrain(reportDir, metrics, curves, trained.network(), kernels, test, trained.digit(),
+                        trained.classNames(), out);
             }
         }
         return Main.OK;
@@ -273,6 +284,7 @@ final class TrainCommand {
         LabeledImages validation = shuffled.subset(trainSize, shuffled.size());
 
         MinibatchSettings s = plan.settings();
+        curves = reportDir == null ? null : new LearningCurves(kernels, train, validation, LectureModel.DIGITS);
         out.printf("Training mlp (%s, %s, %s init) on %d images, validating on %d: %d epochs, %s, batch %d, "
                         + "learning rate %s (%s)%s, %s%n",
                 network.describe(), plan.activation().id(), plan.init().id(), train.size(), validation.size(),
@@ -284,6 +296,9 @@ final class TrainCommand {
                 validation.images(), validation.labels(), new MinibatchTrainer.Listener() {
                     @Override
                     public void epochDone(MinibatchTrainer.Epoch e) {
+                        if (curves != null) {
+                            curves.measure(network);
+                        }
                         out.printf("Epoch %d/%d  loss %.4f  validation accuracy %s  lr %.2e  %.2f s%n", e.epoch() + 1,
                                 s.epochs(), e.trainLoss(), Double.isNaN(e.validationAccuracy()) ? "-"
                                         : String.format("%.4f", e.validationAccuracy()), e.learningRate(), e.seconds());
