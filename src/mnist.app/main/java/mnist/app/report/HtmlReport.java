@@ -48,7 +48,8 @@ final class HtmlReport {
             figure.digit figcaption { line-height: 1.25; }
             .wrong { color: #c0392b; font-weight: 650; }
             .confidence { color: #666; font-size: 12px; }
-            .three { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 22px; }
+            .two { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 22px; }
+            #classification-report td:first-child { white-space: nowrap; }
             footer { color: #777; font-size: 12px; text-align: center; }
             @media (max-width: 760px) { .side { grid-template-columns: 1fr; } .charts { grid-template-columns: 1fr; } }
             """;
@@ -150,16 +151,16 @@ final class HtmlReport {
                     .append(Base64.getEncoder().encodeToString(digitPng(m.pixels(), e.rows(), e.cols()))).append("\"/>")
                     .append("<figcaption>").append(esc(names.get(m.actual()))).append(" \u2192 <span class=\"wrong\">")
                     .append(esc(names.get(m.predicted()))).append("</span><br/><span class=\"confidence\">")
-                    .append(String.format(Locale.ROOT, "%.1f%%", 100 * m.confidence())).append("</span></figcaption></figure>\n");
+                    .append(esc(percent(m.confidence()))).append("</span></figcaption></figure>\n");
         }
         h.append("</div>\n</section>\n");
 
         // the run
-        h.append("<section id=\"run\">\n<h2>The run</h2>\n<div class=\"three\">\n<div>\n<h3>Configuration</h3>\n");
+        h.append("<section id=\"run\">\n<h2>The run</h2>\n<div class=\"two\">\n<div>\n<h3>Configuration</h3>\n");
         facts(h, "configuration", configuration(data.configuration()));
         h.append("</div>\n<div>\n<h3>Machine</h3>\n");
         facts(h, "machine", data.machine());
-        h.append("</div>\n<div>\n<h3>Timings</h3>\n");
+        h.append("<h3 style=\"margin-top: 18px\">Timings</h3>\n");
         facts(h, "timings", data.timings());
         h.append("</div>\n</div>\n</section>\n");
 
@@ -208,6 +209,11 @@ final class HtmlReport {
             }
         });
         return shown;
+    }
+
+    /** A probability as a percentage with one decimal; never rounded up to 100% unless it is 1. */
+    static String percent(double p) {
+        return p < 1 && p >= 0.9995 ? ">99.9%" : String.format(Locale.ROOT, "%.1f%%", 100 * p);
     }
 
     private static String f4(double v) {

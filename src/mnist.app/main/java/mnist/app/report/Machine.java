@@ -19,7 +19,7 @@ final class Machine {
                 + " (" + System.getProperty("os.arch") + ")");
         facts.put("Java", Runtime.version() + " (" + System.getProperty("java.vm.name") + ", "
                 + System.getProperty("java.vendor") + ")");
-        facts.put("vector species", species.vectorBitSize() + " bits: " + species.length() + " float lanes (SPECIES_PREFERRED)");
+        facts.put("vector species", species.vectorBitSize() + " bits, " + species.length() + " float lanes");
         facts.put("maximum heap", String.format("%,d MiB", runtime.maxMemory() >> 20));
         return facts;
     }

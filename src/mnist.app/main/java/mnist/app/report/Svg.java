@@ -66,7 +66,6 @@ final class Svg {
             svg.append("<line class=\"best-epoch\" x1=\"").append(num(x)).append("\" y1=\"").append(num(f.top()))
                     .append("\" x2=\"").append(num(x)).append("\" y2=\"").append(num(f.top() + f.height()))
                     .append("\" stroke=\"#777777\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"/>\n");
-            svg.append(text(x + 4, f.top() + 12, "start", "kept: epoch " + bestEpoch, "fill=\"#555555\" font-size=\"11\""));
         }
         for (Series s : series) {
             double[] v = s.values();
@@ -97,6 +96,11 @@ final class Svg {
             svg.append(line(x, 20, x + 22, 20, s.colour(), 3, null).strip());
             svg.append(text(x + 28, 24, "start", s.name(), null).strip()).append("</g>\n");
             x += 40 + 7.2 * s.name().length();
+        }
+        if (bestEpoch >= 1 && bestEpoch <= epochs && epochs > 1) {
+            svg.append("<g class=\"legend\"><title>the epoch whose parameters were kept</title>");
+            svg.append(line(x, 20, x + 22, 20, "#777777", 1.2, "stroke-dasharray=\"5 4\"").strip());
+            svg.append(text(x + 28, 24, "start", "kept: epoch " + bestEpoch, null).strip()).append("</g>\n");
         }
         return svg.append("</svg>\n").toString();
     }
