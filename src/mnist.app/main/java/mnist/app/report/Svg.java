@@ -311,8 +311,10 @@ final class Svg {
     }
 
     private static String text(double x, double y, String anchor, String content, String extra) {
-        return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" text-anchor=\"" + anchor + "\" fill=\"" + TEXT + "\""
-                + (extra == null ? "" : " " + extra) + ">" + Html.escape(content) + "</text>\n";
+        boolean coloured = extra != null && extra.contains("fill=");
+        return "<text x=\"" + num(x) + "\" y=\"" + num(y) + "\" text-anchor=\"" + anchor + "\""
+                + (coloured ? "" : " fill=\"" + TEXT + "\"") + (extra == null ? "" : " " + extra) + ">" + Html.escape(content)
+                + "</text>\n";
     }
 
     static String hex(int rgb) {
