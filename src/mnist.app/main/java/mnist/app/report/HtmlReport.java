@@ -29,7 +29,7 @@ final class HtmlReport {
             .card { background: #fff; border: 1px solid #dde0e4; border-radius: 8px; padding: 12px 16px; }
             .card .value { font-size: 24px; font-weight: 650; }
             .card .label { color: #666; font-size: 13px; }
-            .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; }
+            .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 16px; }
             svg.chart { width: 100%; height: auto; display: block; }
             svg.heat-map { margin: 0 auto; }
             .note { color: #555; font-size: 13px; margin: 8px 0 0; }

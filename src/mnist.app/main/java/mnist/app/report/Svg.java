@@ -194,7 +194,7 @@ final class Svg {
         }
         StringBuilder svg = new StringBuilder();
         svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"confusion-matrix\" class=\"chart heat-map\" viewBox=\"0 0 ")
-                .append(num(w)).append(' ').append(num(h)).append("\" style=\"max-width: ").append(num(w * 1.25))
+                .append(num(w)).append(' ').append(num(h)).append("\" style=\"max-width: ").append(num(w * 1.1))
                 .append("px\" role=\"img\" aria-label=\"confusion matrix\" ").append(FONT).append(" font-size=\"")
                 .append(cell < 30 ? 9 : 13).append("\">\n");
         svg.append("<defs><linearGradient id=\"heat-scale\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">");
