@@ -3,6 +3,8 @@ package mnist.app;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import mnist.data.LabeledImages;
 import mnist.data.Mnist;
@@ -28,6 +30,7 @@ final class EvaluateCommand {
               --data DIR         a directory with the four MNIST IDX files (.gz or not)     [bundled MNIST]
               --backend NAME     simd (Vector API) or scalar                                [simd]
               --threads N        worker threads                                 [all cores: %d]
+              --report DIR       write DIR/report.html (confusion matrix, mistakes) and confusion.png
               --help             show this help
             """;
 
@@ -38,7 +41,7 @@ final class EvaluateCommand {
     }
 
     int run(String[] args) throws UsageException, IOException {
-        Options options = Options.parse(NAME, args, Set.of("model", "data", "backend", "threads"), Set.of("help"));
+        Options options = Options.parse(NAME, args, Set.of("model", "data", "backend", "threads", "report"), Set.of("help"));
         int cores = Runtime.getRuntime().availableProcessors();
         if (options.flag("help")) {
             out.print(HELP.formatted(cores));
@@ -47,6 +50,7 @@ final class EvaluateCommand {
         Path file = ModelOption.path(options, NAME);
         Backend backend = options.choice("backend", Backend.SIMD, Backend::parse);
         int threads = options.integer("threads", cores, 1, 1024);
+        Path reportDir = ReportOption.parse(options, NAME);
         SavedModel model = ModelOption.load(file);
         out.println(ModelOption.describe(file, model));
         Mnist data = DataOption.load(options, out);
@@ -55,10 +59,15 @@ final class EvaluateCommand {
             throw new UsageException(NAME, "the model takes " + model.rows() + "x" + model.cols() + " images, but "
                     + data.source() + " has " + test.rows() + "x" + test.cols());
         }
-        int[] predicted;
-        try (Kernels kernels = Kernels.create(backend, threads)) {
-            predicted = Predictor.predict(model.network(), kernels, test.images(), test.size());
+        Kernels kernels = Kernels.create(backend, threads);
+        try (kernels) {
+            return evaluate(model, test, kernels, file, data, reportDir);
         }
+    }
+
+    private int evaluate(SavedModel model, LabeledImages test, Kernels kernels, Path file, Mnist data, Path reportDir)
+            throws UsageException, IOException {
+        int[] predicted = Predictor.predict(model.network(), kernels, test.images(), test.size());
         int[] actual = new int[test.size()];
         for (int i = 0; i < actual.length; i++) {
             actual[i] = model.isBinary() ? (test.label(i) == model.digit() ? 1 : 0) : test.label(i);
@@ -75,6 +84,17 @@ final class EvaluateCommand {
         out.print(new ClassificationReport(matrix).format(2));
         out.println();
         out.println("Test accuracy: " + matrix.accuracy());
+        if (reportDir != null) {
+            Map<String, Object> configuration = new LinkedHashMap<>();
+            configuration.put("model_file", file.toString());
+            model.metadata().forEach((k, v) -> configuration.put("model " + k, v));
+            configuration.put("backend", kernels.backend().id());
+            configuration.put("threads", kernels.threads());
+            configuration.put("data", data.source());
+            configuration.put("test_accuracy", matrix.accuracy());
+            ReportOption.writeEvaluate(reportDir, file, configuration, model.network(), kernels, test,
+                    model.isBinary() ? model.digit() : -1, model.classNames(), out);
+        }
         return Main.OK;
     }
 }

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import mnist.app.report.LearningCurves;
 import mnist.data.LabeledImages;
 import mnist.data.Mnist;
 import mnist.math.Backend;
@@ -63,6 +64,8 @@ final class TrainCommand {
               --data DIR          a directory with the four MNIST IDX files (.gz or not)   [bundled]
               --save FILE         save the trained model (for mnist evaluate, predict, and the API)
               --metrics-out FILE  write the run's numbers as JSON
+              --report DIR        write DIR/report.html (charts, confusion matrix, mistakes), loss.png
+                                  and confusion.png; DIR is created if missing
               --show-index N      the test digit drawn at the end                             [0]
               --progress WHEN     auto (a live line on a terminal), always or never          [auto]
               --checkpoint FILE   save the run after every epoch (atomically), for --resume
@@ -92,15 +95,18 @@ final class TrainCommand {
             """;
 
     private static final Set<String> COMMON = Set.of("model", "epochs", "lr", "rng", "seed", "backend", "threads",
-            "data", "metrics-out", "show-index", "hidden", "save", "progress", "checkpoint", "resume");
+            "data", "metrics-out", "show-index", "hidden", "save", "progress", "checkpoint", "resume", "report");
     /** Flags that say where output goes or how to run, not what to train: free to change on --resume. */
     private static final Set<String> PER_INVOCATION = Set.of("threads", "progress", "save", "metrics-out",
-            "checkpoint", "resume", "show-index");
+            "checkpoint", "resume", "show-index", "report");
     private static final Set<String> MLP_ONLY = Set.of("activation", "init", "optimizer", "momentum", "batch",
             "weight-decay", "schedule", "validation");
     private static final Set<String> LECTURE_ONLY = Set.of("digit");
 
     private final PrintStream out;
+    /** The directory of --report, or null; with it, the mlp's extra per-epoch measurements. */
+    private Path reportDir;
+    private LearningCurves curves;
 
     TrainCommand(PrintStream out) {
         this.out = out;
@@ -154,6 +160,7 @@ final class TrainCommand {
         Progress progress = Progress.create(options.choice("progress", Progress.Mode.AUTO, Progress.Mode::parse), out);
         Path metricsOut = outputPath(options, "metrics-out");
         Path saveTo = outputPath(options, "save");
+        reportDir = ReportOption.parse(options, NAME);
         // Parse every model option before the data is loaded, so that a typo fails at once.
         MlpPlan mlp = lecture == null ? MlpPlan.parse(options) : null;
         LecturePlan plan = lecture == null ? null : LecturePlan.parse(options, lecture);
@@ -193,6 +200,10 @@ final class TrainCommand {
             if (metricsOut != null) {
                 AtomicFile.writeString(metricsOut, Json.write(metrics));
                 out.println("Metrics written to " + metricsOut);
+            }
+            if (reportDir != null) {
+                ReportOption.writeTrain(reportDir, metrics, curves, trained.network(), kernels, test, trained.digit(),
+                        trained.classNames(), out);
             }
         }
         return Main.OK;
@@ -389,6 +400,7 @@ final class TrainCommand {
         LabeledImages validation = all.select(shuffle, trainSize, all.size());
 
         MinibatchSettings s = plan.settings();
+        curves = reportDir == null ? null : new LearningCurves(kernels, train, validation, LectureModel.DIGITS);
         out.printf("Training mlp (%s, %s, %s init) on %d images, validating on %d: %d epochs, %s, batch %d, "
                         + "learning rate %s (%s)%s, %s%n",
                 network.describe(), plan.activation().id(), plan.init().id(), train.size(), validation.size(),
@@ -424,6 +436,9 @@ final class TrainCommand {
 
                     @Override
                     public void epochDone(MinibatchTrainer.Epoch e) {
+                        if (curves != null) {
+                            curves.measure(network);
+                        }
                         progress.println(epochLine(e, s.epochs()));
                     }
                 }, resume, state -> saving.save(network, -1, state));
