@@ -27,6 +27,7 @@ final class AtomicFile {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
+        shareable(temp);
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
@@ -62,5 +63,14 @@ final class AtomicFile {
             return target + ": directory " + dir + " is not writable";
         }
         return null;
+    }
+
+    /** Temporary files are created private (rw-------); the file they become is meant to be shared. */
+    private static void shareable(Path temp) {
+        try {
+            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system, or not allowed: the file stays private, which is safe
+        }
     }
 }

@@ -170,6 +170,7 @@ public final class ModelFile {
         Path temp = null;
         try {
             temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+            shareable(temp);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
@@ -401,6 +402,15 @@ public final class ModelFile {
             return chars.toString();
         } catch (CharacterCodingException e) {
             throw new ModelFileException(name, what + " is not valid UTF-8", e);
+        }
+    }
+
+    /** Temporary files are created private (rw-------); the file they become is meant to be shared. */
+    private static void shareable(Path temp) {
+        try {
+            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system, or not allowed: the file stays private, which is safe
         }
     }
 }
