@@ -386,7 +386,7 @@ public final class Fuzzer {
     }
 
     /** Bytes the current thread has allocated, from HotSpot's ThreadMXBean (see AllocatedBytes). */
-    static long allocatedBytes() {
+    public static long allocatedBytes() {
         try {
             return (long) ALLOCATED.invoke(THREADS);
         } catch (ReflectiveOperationException e) {
