@@ -51,6 +51,9 @@ final class Options {
                     }
                     value = args[++i];
                 }
+                if (value.isBlank()) { // --data= would otherwise mean the current directory
+                    throw new UsageException(command, "--" + name + " needs a value, got an empty one");
+                }
             } else {
                 throw new UsageException(command, "unknown option --" + name + suggestion(name, valued, switches));
             }
@@ -115,20 +118,7 @@ final class Options {
 
     /** An integer flag within [min, max], or fallback when absent. */
     int integer(String name, int fallback, int min, int max) throws UsageException {
-        if (!has(name)) {
-            return fallback;
-        }
-        String text = values.get(name);
-        int value;
-        try {
-            value = Integer.parseInt(text.strip());
-        } catch (NumberFormatException e) {
-            throw new UsageException(command, "--" + name + " must be a whole number, got '" + text + "'");
-        }
-        if (value < min || value > max) {
-            throw new UsageException(command, "--" + name + " must be between " + min + " and " + max + ", got " + value);
-        }
-        return value;
+        return (int) longInteger(name, fallback, min, max);
     }
 
     /** A long flag within [min, max], or fallback when absent. */
@@ -137,11 +127,16 @@ final class Options {
             return fallback;
         }
         String text = values.get(name);
+        String digits = text.strip();
+        // ASCII digits only (Long.parseLong would take Arabic-Indic or full-width ones too)
+        if (!digits.matches("[+-]?[0-9]+")) {
+            throw new UsageException(command, "--" + name + " must be a whole number, got '" + text + "'");
+        }
         long value;
         try {
-            value = Long.parseLong(text.strip());
-        } catch (NumberFormatException e) {
-            throw new UsageException(command, "--" + name + " must be a whole number, got '" + text + "'");
+            value = Long.parseLong(digits);
+        } catch (NumberFormatException e) { // more digits than a long holds: out of range either way
+            throw new UsageException(command, "--" + name + " must be between " + min + " and " + max + ", got " + digits);
         }
         if (value < min || value > max) {
             throw new UsageException(command, "--" + name + " must be between " + min + " and " + max + ", got " + value);
@@ -155,12 +150,7 @@ final class Options {
             return fallback;
         }
         String text = values.get(name);
-        float value;
-        try {
-            value = Float.parseFloat(text.strip());
-        } catch (NumberFormatException e) {
-            throw new UsageException(command, "--" + name + " must be a number, got '" + text + "'");
-        }
+        float value = number(name);
         if (!(value > 0) || !Float.isFinite(value)) {
             throw new UsageException(command, "--" + name + " must be a positive number, got '" + text + "'");
         }
@@ -185,13 +175,17 @@ final class Options {
         return value;
     }
 
+    /**
+     * A decimal number such as 0.001, 1e-3 or -2; also NaN and Infinity, for the callers to refuse by name.
+     * Not Java's other spellings (0x1p-3, 1f, 1d). Negative zero is zero.
+     */
     private float number(String name) throws UsageException {
         String text = values.get(name);
-        try {
-            return Float.parseFloat(text.strip());
-        } catch (NumberFormatException e) {
+        String number = text.strip();
+        if (!number.matches("[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?|[+-]?(NaN|Infinity)")) {
             throw new UsageException(command, "--" + name + " must be a number, got '" + text + "'");
         }
+        return Float.parseFloat(number) + 0f;
     }
 
     /** A flag whose value one of the parsers accepts (they throw IllegalArgumentException otherwise). */

@@ -81,6 +81,7 @@ final class PredictCommand {
             throw new UsageException(NAME, "--data applies only with --index");
         }
         Backend backend = options.choice("backend", Backend.SIMD, Backend::parse);
+        int index = options.integer("index", 0, 0, Integer.MAX_VALUE); // checked before the model is read
         boolean json = options.flag("json");
         boolean show = options.flag("show");
         List<Path> images = new ArrayList<>();
@@ -99,7 +100,6 @@ final class PredictCommand {
             out.println(ModelOption.describe(file, model));
         }
         if (options.has("index")) {
-            int index = options.integer("index", 0, 0, Integer.MAX_VALUE);
             Mnist data = DataOption.load(options, json ? new PrintStream(OutputStream.nullOutputStream()) : out);
             LabeledImages test = data.test();
             if (index >= test.size()) {

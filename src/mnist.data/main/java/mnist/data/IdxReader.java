@@ -66,8 +66,12 @@ public final class IdxReader {
         }
         long trailerSize = file == null ? -1 : gzipTrailerSize(file, name);
         long packedSize = file == null ? -1 : fileSize(file, name);
-        try (InputStream unpacked = openGzip(buffered, name)) {
-            return readIdx(new Input(unpacked, name, true), -1, trailerSize, packedSize);
+        try (StrictGzipInputStream unpacked = openGzip(buffered, name)) {
+            IdxArray array = readIdx(new Input(unpacked, name, true), -1, trailerSize, packedSize);
+            if (unpacked.bytesAfterEnd()) {
+                throw new DatasetException(name, "trailing bytes after the end of the gzip stream");
+            }
+            return array;
         } catch (DatasetException e) {
             throw e;
         } catch (IOException e) {
@@ -174,9 +178,9 @@ public final class IdxReader {
         }
     }
 
-    private static InputStream openGzip(InputStream in, String name) throws DatasetException {
+    private static StrictGzipInputStream openGzip(InputStream in, String name) throws DatasetException {
         try {
-            return new GZIPInputStream(in, BUFFER);
+            return new StrictGzipInputStream(in);
         } catch (EOFException e) {
             throw new DatasetException(name, "truncated gzip header", e);
         } catch (ZipException e) {
@@ -224,6 +228,25 @@ public final class IdxReader {
 
     private static DatasetException cannotRead(String name, IOException e) {
         return new DatasetException(name, "cannot read: " + e, e);
+    }
+
+    /**
+     * A gzip stream that can tell, once it has returned its end, whether bytes followed the last member:
+     * {@link GZIPInputStream} silently ignores anything after a member's trailer that is not another
+     * well-formed member, so a file with garbage appended would otherwise be read as if it were whole.
+     */
+    private static final class StrictGzipInputStream extends GZIPInputStream {
+        StrictGzipInputStream(InputStream in) throws IOException {
+            super(in, BUFFER);
+        }
+
+        /**
+         * After the end: the inflater still holds the last trailer (8 bytes, read from a copy) and anything
+         * that followed it in the buffer; the underlying stream holds the rest.
+         */
+        boolean bytesAfterEnd() throws IOException {
+            return inf.getRemaining() > 8 || in.read() != -1;
+        }
     }
 
     /** Lets the gzip stream be closed (which frees its native inflater) without closing the caller's stream. */

@@ -146,6 +146,27 @@ class IdxReaderTest {
     }
 
     @Test
+    void rejectsBytesAfterTheGzipStream() throws IOException {
+        // Found by IdxFuzzTest: GZIPInputStream ignores whatever follows a member unless it is another member.
+        byte[] packed = gzip(GOOD);
+        for (byte[] tail : new byte[][] {{0}, new byte[20], {0x1F, (byte) 0x8B}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}}) {
+            byte[] content = Arrays.copyOf(packed, packed.length + tail.length);
+            System.arraycopy(tail, 0, content, packed.length, tail.length);
+            assertFails("tail" + tail.length + ".gz", content, "trailing bytes after the end of the gzip stream");
+            DatasetException e = assertThrows(DatasetException.class,
+                    () -> IdxReader.read(new ByteArrayInputStream(content), "stream.gz"));
+            assertEquals("stream.gz: trailing bytes after the end of the gzip stream", e.getMessage());
+        }
+        // Concatenated members are still one gzip stream (RFC 1952), as gunzip reads them.
+        byte[] two = IdxBytes.unsignedBytes(new int[] {2, 3}, SIX_VALUES);
+        byte[] first = gzip(Arrays.copyOf(two, 10));
+        byte[] second = gzip(Arrays.copyOfRange(two, 10, two.length));
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        assertGood(IdxReader.read(write("two-members.gz", both)));
+    }
+
+    @Test
     void rejectsTruncatedGzip() throws IOException {
         byte[] packed = gzip(IdxBytes.images(50, 28, 28));
         assertFails("half.gz", Arrays.copyOf(packed, packed.length / 2), "truncated gzip stream");

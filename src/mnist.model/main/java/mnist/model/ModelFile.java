@@ -274,9 +274,8 @@ public final class ModelFile {
             throw new ModelFileException(name, (knownSize < stated ? "truncated" : "trailing bytes")
                     + " (or a corrupt header): the header gives " + stated + " bytes, the file has " + knownSize);
         }
-        byte[] bytes = new byte[(int) stated];
-        System.arraycopy(header, 0, bytes, 0, HEADER);
-        int got = HEADER + in.readNBytes(bytes, HEADER, bytes.length - HEADER);
+        byte[] bytes = readBody(in, header, (int) stated, knownSize == stated);
+        int got = bytes.length;
         if (got < stated) {
             throw new ModelFileException(name, "truncated (or a corrupt header): the header gives " + stated + " bytes, the file has " + got);
         }
@@ -294,6 +293,27 @@ public final class ModelFile {
             return parse(buf, name);
         } catch (BufferUnderflowException e) {
             throw new ModelFileException(name, "corrupt: a field runs past the end of the file", e);
+        }
+    }
+
+    /** The first bytes the length of a stream is believed for, before data arrives to confirm it. */
+    private static final int FIRST_CHUNK = 1 << 20;
+
+    /**
+     * The header followed by the rest of the input, up to {@code stated} bytes in all: shorter if the input
+     * ends first. A stream's stated length is not believed for the allocation (a 20-byte stream could claim
+     * 2 GB): the array grows as the data arrives. A file's size, checked to match, is.
+     */
+    private static byte[] readBody(InputStream in, byte[] header, int stated, boolean sizeConfirmed) throws IOException {
+        byte[] bytes = new byte[sizeConfirmed ? stated : Math.min(stated, FIRST_CHUNK)];
+        System.arraycopy(header, 0, bytes, 0, HEADER);
+        int filled = HEADER;
+        while (true) {
+            filled += in.readNBytes(bytes, filled, bytes.length - filled);
+            if (filled < bytes.length || bytes.length == stated) {
+                return filled == bytes.length ? bytes : Arrays.copyOf(bytes, filled);
+            }
+            bytes = Arrays.copyOf(bytes, (int) Math.min(stated, 2L * bytes.length));
         }
     }
 

@@ -46,6 +46,15 @@ final class Pgm {
                 throw error("maxval " + maxval + " is outside 1..65535");
             }
             int n = (int) (width * height);
+            // Allocate on the header's word only if the rest of the file can hold that many pixels.
+            int left = b.length - pos;
+            if (plain && n > (left + 1L) / 2) {
+                throw error("truncated: " + n + " pixels cannot fit in the " + left + " bytes after the header");
+            }
+            int bytesEach = maxval < 256 ? 1 : 2;
+            if (!plain && (long) n * bytesEach > left) {
+                throw error("truncated: " + Math.max(0, left - 1) + " bytes of pixels, expected " + (long) n * bytesEach);
+            }
             float[] gray = new float[n];
             if (plain) {
                 for (int i = 0; i < n; i++) {
@@ -61,7 +70,6 @@ final class Pgm {
                     throw error("truncated: no whitespace after maxval");
                 }
                 pos++; // exactly one whitespace byte before the raster
-                int bytesEach = maxval < 256 ? 1 : 2;
                 long expected = (long) n * bytesEach;
                 if (b.length - pos < expected) {
                     throw error("truncated: " + (b.length - pos) + " bytes of pixels, expected " + expected);

@@ -17,6 +17,8 @@ import mnist.data.DatasetException;
  */
 final class Png {
     static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    /** Deflate unpacks at most 1032 bytes per byte (a 258-byte match in two bits); a header claiming more is not believed. */
+    private static final long MAX_DEFLATE_RATIO = 1032;
 
     private Png() {
     }
@@ -95,6 +97,13 @@ final class Png {
                         throw error("the first chunk is " + type + ", not IHDR");
                     }
                     header(data);
+                    // Allocate on the header's word only if the rest of the file could inflate to that much.
+                    long mostInflated = MAX_DEFLATE_RATIO * in.remaining() + 1024;
+                    if (expectedSize() > mostInflated) {
+                        throw error("truncated: a " + width + "x" + height + " image needs " + expectedSize()
+                                + " bytes of image data, more than the " + in.remaining()
+                                + " bytes left in the file can inflate to");
+                    }
                     raw = new byte[expectedSize()];
                     first = false;
                     continue;

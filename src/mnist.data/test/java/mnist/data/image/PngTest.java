@@ -177,4 +177,18 @@ class PngTest {
         // a bomb: 2x2 declared, 50 MB of zeros compressed into the stream; refused without inflating it all
         assertTrue(refused(withChunks("", 2, 2, true, true, new byte[50 << 20])).problem().contains("inflates to more"));
     }
+
+    @Test
+    void headerClaimingTheLargestImageAllocatesNothing() {
+        // Found by ImageFuzzTest: an IHDR of 8192x8192 over a few bytes of data allocated all its scanlines
+        // (up to 537 MB for RGBA at 16 bits) before inflating anything. Deflate unpacks at most 1032 bytes a byte.
+        byte[] rows = new byte[100];
+        long before = mnist.data.Fuzzer.allocatedBytes();
+        DatasetException e = refused(withChunks("", 8192, 8192, true, true, rows));
+        long allocated = mnist.data.Fuzzer.allocatedBytes() - before;
+        assertTrue(e.problem().startsWith("truncated: a 8192x8192 image needs 67117056 bytes of image data, more than the"),
+                e.problem());
+        System.out.printf("PNG header claiming 8192x8192 over %d bytes: refused, %d KB allocated%n", rows.length, allocated >> 10);
+        assertTrue(allocated < 1 << 20, "allocated " + allocated);
+    }
 }
