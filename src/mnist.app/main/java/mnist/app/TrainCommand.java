@@ -130,9 +130,20 @@ final class TrainCommand {
         Checkpoint resumed = null;
         Path checkpointTo = outputPath(options, "checkpoint");
         if (options.has("resume")) {
+            for (String flag : options.given().keySet()) {
+                if (!PER_INVOCATION.contains(flag)) {
+                    throw new UsageException(NAME, "--" + flag + " cannot change on --resume: the run goes on with the flags"
+                            + " it started with (only --threads, --progress, --save, --metrics-out, --checkpoint,"
+                            + " --show-index and --report may be given)");
+                }
+            }
             Path resumeFile = Path.of(options.string("resume", ""));
             resumed = Checkpoint.load(resumeFile);
-            options = Options.parse(NAME, resumedArguments(options, resumed), valued, Set.of("help"));
+            try {
+                options = Options.parse(NAME, resumedArguments(options, resumed), valued, Set.of("help"));
+            } catch (UsageException e) {
+                throw new UsageException(NAME, resumeFile + ": the checkpoint's flags are not valid: " + e.getMessage());
+            }
             if (checkpointTo == null) {
                 checkpointTo = resumeFile;
             }
@@ -145,6 +156,7 @@ final class TrainCommand {
             }
         });
         Saving saving = new Saving(runArguments, checkpointTo, resumed, outputPath(options, "save"));
+        refuseSameFile(options, "save", "metrics-out", "checkpoint");
         String modelName = options.string("model", "mlp");
         LectureModel lecture = modelName.equals("mlp") ? null : options.choice("model", null, LectureModel::parse);
         for (String flag : lecture == null ? LECTURE_ONLY : MLP_ONLY) {
@@ -193,7 +205,7 @@ final class TrainCommand {
                     about.put(key, String.valueOf(metrics.get(key)));
                 }
                 about.put("saved", java.time.Instant.now().toString());
-                ModelFile.save(trained.digit() >= 0 ? SavedModel.binary(trained.network(), trained.digit(), about)
+                saveModel(trained.digit() >= 0 ? SavedModel.binary(trained.network(), trained.digit(), about)
                         : SavedModel.digits(trained.network(), about), saveTo);
                 out.println("Model saved to " + saveTo);
             }
@@ -211,9 +223,9 @@ final class TrainCommand {
 
     /**
      * The arguments of a resumed run: those it started with, plus the per-invocation flags given now
-     * (which replace their old values). Any other flag given with --resume is refused.
+     * (which replace their old values).
      */
-    private static String[] resumedArguments(Options now, Checkpoint checkpoint) throws UsageException {
+    private static String[] resumedArguments(Options now, Checkpoint checkpoint) {
         List<String> merged = new ArrayList<>();
         for (String argument : checkpoint.arguments()) {
             String name = argument.substring(2, argument.indexOf('=') < 0 ? argument.length() : argument.indexOf('='));
@@ -224,10 +236,6 @@ final class TrainCommand {
         for (Map.Entry<String, String> flag : now.given().entrySet()) {
             if (flag.getKey().equals("resume")) {
                 continue;
-            }
-            if (!PER_INVOCATION.contains(flag.getKey())) {
-                throw new UsageException(NAME, "--" + flag.getKey() + " cannot change on --resume: the run goes on with the flags it"
-                        + " started with" + (checkpoint.arguments().isEmpty() ? " (the defaults)" : ": " + String.join(" ", checkpoint.arguments())));
             }
             merged.add("--" + flag.getKey() + "=" + flag.getValue());
         }
@@ -261,7 +269,7 @@ final class TrainCommand {
             if (saveTo == null) {
                 return e;
             }
-            ModelFile.save(digit >= 0 ? SavedModel.binary(network, digit, Map.of("note", "last good model before divergence"))
+            saveModel(digit >= 0 ? SavedModel.binary(network, digit, Map.of("note", "last good model before divergence"))
                     : SavedModel.digits(network, Map.of("note", "last good model before divergence")), saveTo);
             return new TrainingDivergedException(e.epoch(), e.loss(), "the last good model was saved to " + saveTo);
         }
@@ -271,6 +279,30 @@ final class TrainCommand {
             if (checkpointTo != null) {
                 SavedModel model = digit >= 0 ? SavedModel.binary(network, digit, Map.of()) : SavedModel.digits(network, Map.of());
                 Checkpoint.save(new Checkpoint(runArguments, model, state), checkpointTo);
+            }
+        }
+    }
+
+    /**
+     * Saves a trained model. A failure here (a full disk, say) is a failure during the work, exit 1,
+     * not the bad input that a model file failing to load is.
+     */
+    private static void saveModel(SavedModel model, Path file) throws IOException {
+        try {
+            ModelFile.save(model, file);
+        } catch (mnist.model.ModelFileException e) {
+            throw new IOException("could not save the model: " + e.getMessage(), e);
+        }
+    }
+
+    /** Two output flags naming the same file would overwrite each other: refused before any work. */
+    private static void refuseSameFile(Options options, String... flags) throws UsageException {
+        for (int i = 0; i < flags.length; i++) {
+            for (int j = i + 1; j < flags.length; j++) {
+                if (options.has(flags[i]) && options.has(flags[j]) && Path.of(options.string(flags[i], "")).toAbsolutePath().normalize()
+                        .equals(Path.of(options.string(flags[j], "")).toAbsolutePath().normalize())) {
+                    throw new UsageException(NAME, "--" + flags[i] + " and --" + flags[j] + " name the same file");
+                }
             }
         }
     }
@@ -394,6 +426,9 @@ final class TrainCommand {
         plan.init().initialise(network, random);
 
         // The validation set: the last images of a seeded shuffle of the training set.
+        if (plan.validation() >= all.size()) {
+            throw new UsageException(NAME, "--validation must be below " + all.size() + ", the size of the training set");
+        }
         int[] shuffle = random.permutation(all.size());
         int trainSize = all.size() - plan.validation();
         LabeledImages train = all.select(shuffle, 0, trainSize);

@@ -101,6 +101,9 @@ class FlagsTest {
                 row("--metrics-out " + existingDir + ": is a directory", train, "train", "--metrics-out", existingDir.toString()),
                 row("does not exist", train, "train", "--save", missingParent),
                 row("does not exist", train, "train", "--metrics-out", missingParent),
+                row("--save and --metrics-out name the same file", train, "train", "--save", dir.resolve("x").toString(),
+                        "--metrics-out", dir.resolve("x").toString()),
+                row("--lr cannot change on --resume", train, "train", "--resume", dir.resolve("none.ck").toString(), "--lr", "1"),
                 // show
                 row("--index is required", show, "show"),
                 row("--index must be between 0 and 2147483647, got -1", show, "show", "--index", "-1"),
