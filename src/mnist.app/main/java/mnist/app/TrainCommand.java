@@ -16,7 +16,6 @@ import mnist.math.Backend;
 import mnist.math.Kernels;
 import mnist.math.random.RandomSource;
 import mnist.model.Activation;
-import mnist.model.Checkpoint;
 import mnist.model.ClassificationReport;
 import mnist.model.ConfusionMatrix;
 import mnist.model.FullBatchGradientDescent;
@@ -24,7 +23,6 @@ import mnist.model.Initializer;
 import mnist.model.LectureModel;
 import mnist.model.MinibatchSettings;
 import mnist.model.MinibatchTrainer;
-import mnist.model.ModelFile;
 import mnist.model.SavedModel;
 import mnist.model.Network;
 import mnist.model.Optimizer;
@@ -96,9 +94,6 @@ final class TrainCommand {
 
     private static final Set<String> COMMON = Set.of("model", "epochs", "lr", "rng", "seed", "backend", "threads",
             "data", "metrics-out", "show-index", "hidden", "save", "progress", "checkpoint", "resume", "report");
-    /** Flags that say where output goes or how to run, not what to train: free to change on --resume. */
-    private static final Set<String> PER_INVOCATION = Set.of("threads", "progress", "save", "metrics-out",
-            "checkpoint", "resume", "show-index", "report");
     private static final Set<String> MLP_ONLY = Set.of("activation", "init", "optimizer", "momentum", "batch",
             "weight-decay", "schedule", "validation");
     private static final Set<String> LECTURE_ONLY = Set.of("digit");
@@ -127,36 +122,8 @@ final class TrainCommand {
             out.print(HELP.formatted(cores));
             return Main.OK;
         }
-        Checkpoint resumed = null;
-        Path checkpointTo = outputPath(options, "checkpoint");
-        if (options.has("resume")) {
-            for (String flag : options.given().keySet()) {
-                if (!PER_INVOCATION.contains(flag)) {
-                    throw new UsageException(NAME, "--" + flag + " cannot change on --resume: the run goes on with the flags"
-                            + " it started with (only --threads, --progress, --save, --metrics-out, --checkpoint,"
-                            + " --show-index and --report may be given)");
-                }
-            }
-            Path resumeFile = Path.of(options.string("resume", ""));
-            resumed = Checkpoint.load(resumeFile);
-            try {
-                options = Options.parse(NAME, resumedArguments(options, resumed), valued, Set.of("help"));
-            } catch (UsageException e) {
-                throw new UsageException(NAME, resumeFile + ": the checkpoint's flags are not valid: " + e.getMessage());
-            }
-            if (checkpointTo == null) {
-                checkpointTo = resumeFile;
-            }
-        }
-        // What defines the run (everything but where output goes): stored in checkpoints.
-        List<String> runArguments = new ArrayList<>();
-        options.given().forEach((name, value) -> {
-            if (!PER_INVOCATION.contains(name)) {
-                runArguments.add("--" + name + "=" + value);
-            }
-        });
-        Saving saving = new Saving(runArguments, checkpointTo, resumed, outputPath(options, "save"));
-        refuseSameFile(options, "save", "metrics-out", "checkpoint");
+        RunFiles files = RunFiles.resolve(options, valued);
+        options = files.options();
         String modelName = options.string("model", "mlp");
         LectureModel lecture = modelName.equals("mlp") ? null : options.choice("model", null, LectureModel::parse);
         for (String flag : lecture == null ? LECTURE_ONLY : MLP_ONLY) {
@@ -170,8 +137,8 @@ final class TrainCommand {
         int threads = options.integer("threads", cores, 1, 1024);
         int showIndex = options.integer("show-index", 0, 0, Integer.MAX_VALUE);
         Progress progress = Progress.create(options.choice("progress", Progress.Mode.AUTO, Progress.Mode::parse), out);
-        Path metricsOut = outputPath(options, "metrics-out");
-        Path saveTo = outputPath(options, "save");
+        Path metricsOut = RunFiles.outputPath(options, "metrics-out");
+        Path saveTo = files.saveTo();
         reportDir = ReportOption.parse(options, NAME);
         // Parse every model option before the data is loaded, so that a typo fails at once.
         MlpPlan mlp = lecture == null ? MlpPlan.parse(options) : null;
@@ -187,8 +154,8 @@ final class TrainCommand {
             String setup = backend.id() + " backend on " + threads + " thread" + (threads == 1 ? "" : "s")
                     + ", " + rngKind + " generator seed " + seed;
             Trained trained = mlp != null
-                    ? trainMlp(mlp, data.train(), kernels, random, setup, progress, saving)
-                    : trainLecture(plan, data.train(), kernels, random, setup, progress, saving);
+                    ? trainMlp(mlp, data.train(), kernels, random, setup, progress, files)
+                    : trainLecture(plan, data.train(), kernels, random, setup, progress, files);
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("model", modelName);
             metrics.put("architecture", trained.network().describe());
@@ -205,7 +172,7 @@ final class TrainCommand {
                     about.put(key, String.valueOf(metrics.get(key)));
                 }
                 about.put("saved", java.time.Instant.now().toString());
-                saveModel(trained.digit() >= 0 ? SavedModel.binary(trained.network(), trained.digit(), about)
+                RunFiles.saveModel(trained.digit() >= 0 ? SavedModel.binary(trained.network(), trained.digit(), about)
                         : SavedModel.digits(trained.network(), about), saveTo);
                 out.println("Model saved to " + saveTo);
             }
@@ -219,110 +186,6 @@ final class TrainCommand {
             }
         }
         return Main.OK;
-    }
-
-    /**
-     * The arguments of a resumed run: those it started with, plus the per-invocation flags given now
-     * (which replace their old values).
-     */
-    private static String[] resumedArguments(Options now, Checkpoint checkpoint) {
-        List<String> merged = new ArrayList<>();
-        for (String argument : checkpoint.arguments()) {
-            String name = argument.substring(2, argument.indexOf('=') < 0 ? argument.length() : argument.indexOf('='));
-            if (!now.has(name)) {
-                merged.add(argument);
-            }
-        }
-        for (Map.Entry<String, String> flag : now.given().entrySet()) {
-            if (flag.getKey().equals("resume")) {
-                continue;
-            }
-            merged.add("--" + flag.getKey() + "=" + flag.getValue());
-        }
-        return merged.toArray(String[]::new);
-    }
-
-    /** Where checkpoints go, what they record, and the checkpoint being resumed (either may be null). */
-    private record Saving(List<String> runArguments, Path checkpointTo, Checkpoint resumed, Path saveTo) {
-
-        /** Restores the checkpoint's parameters into the freshly initialised network, if resuming. */
-        TrainerState restore(Network network, PrintStream out, int epochs) throws UsageException {
-            if (resumed == null) {
-                return null;
-            }
-            Network saved = resumed.model().network();
-            if (!saved.describe().equals(network.describe()) || saved.activation() != network.activation()
-                    || saved.output() != network.output()) {
-                throw new UsageException(NAME, "the checkpoint holds a " + saved.describe() + " network, not the "
-                        + network.describe() + " its flags describe");
-            }
-            System.arraycopy(saved.parameters(), 0, network.parameters(), 0, network.parameters().length);
-            out.printf("Resuming from the checkpoint: %d of %d epochs done%n", resumed.state().epochsDone(), epochs);
-            return resumed.state();
-        }
-
-        /**
-         * When the loss stopped being finite: the trainer has put back the last good parameters; save them
-         * if --save was given, and say so.
-         */
-        TrainingDivergedException diverged(TrainingDivergedException e, Network network, int digit) throws IOException {
-            if (saveTo == null) {
-                return e;
-            }
-            saveModel(digit >= 0 ? SavedModel.binary(network, digit, Map.of("note", "last good model before divergence"))
-                    : SavedModel.digits(network, Map.of("note", "last good model before divergence")), saveTo);
-            return new TrainingDivergedException(e.epoch(), e.loss(), "the last good model was saved to " + saveTo);
-        }
-
-        /** Writes a checkpoint after an epoch, when asked to. */
-        void save(Network network, int digit, TrainerState state) throws IOException {
-            if (checkpointTo != null) {
-                SavedModel model = digit >= 0 ? SavedModel.binary(network, digit, Map.of()) : SavedModel.digits(network, Map.of());
-                Checkpoint.save(new Checkpoint(runArguments, model, state), checkpointTo);
-            }
-        }
-    }
-
-    /**
-     * Saves a trained model. A failure here (a full disk, say) is a failure during the work, exit 1,
-     * not the bad input that a model file failing to load is.
-     */
-    private static void saveModel(SavedModel model, Path file) throws IOException {
-        try {
-            ModelFile.save(model, file);
-        } catch (mnist.model.ModelFileException e) {
-            throw new IOException("could not save the model: " + e.getMessage(), e);
-        }
-    }
-
-    /** Two output flags naming the same file would overwrite each other: refused before any work. */
-    private static void refuseSameFile(Options options, String... flags) throws UsageException {
-        for (int i = 0; i < flags.length; i++) {
-            for (int j = i + 1; j < flags.length; j++) {
-                if (options.has(flags[i]) && options.has(flags[j]) && Path.of(options.string(flags[i], "")).toAbsolutePath().normalize()
-                        .equals(Path.of(options.string(flags[j], "")).toAbsolutePath().normalize())) {
-                    throw new UsageException(NAME, "--" + flags[i] + " and --" + flags[j] + " name the same file");
-                }
-            }
-        }
-    }
-
-    /** The path of an output flag, checked to be writable before any long work starts; null if absent. */
-    private static Path outputPath(Options options, String flag) throws UsageException {
-        if (!options.has(flag)) {
-            return null;
-        }
-        Path path;
-        try {
-            path = Path.of(options.string(flag, ""));
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new UsageException(NAME, "--" + flag + ": not a valid path: " + e.getMessage());
-        }
-        String problem = AtomicFile.problemWriting(path);
-        if (problem != null) {
-            throw new UsageException(NAME, "--" + flag + " " + problem);
-        }
-        return path;
     }
 
     // ---- the lecture's networks --------------------------------------------------------------------
@@ -344,7 +207,7 @@ final class TrainCommand {
     }
 
     private Trained trainLecture(LecturePlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup,
-                                 Progress progress, Saving saving) throws UsageException, IOException {
+                                 Progress progress, RunFiles files) throws UsageException, IOException {
         LectureModel model = plan.model();
         LectureModel.Start start = model.initialise(random, all.size(), all.features(), plan.hidden());
         Network network = start.network();
@@ -353,7 +216,7 @@ final class TrainCommand {
         out.printf("Training %s (%s) on %d images: %d epochs of full-batch gradient descent, learning rate %s, %s%n",
                 model.id(), network.describe(), train.size(), plan.epochs(), trimmed(plan.lr()), setup);
         out.flush();
-        TrainerState resume = saving.restore(network, out, plan.epochs());
+        TrainerState resume = files.restore(network, out, plan.epochs());
         if (resume != null) {
             for (int epoch = 0; epoch < resume.epochsDone(); epoch += 10) {
                 out.println("Epoch " + epoch + " loss: " + resume.losses()[epoch]);
@@ -372,10 +235,10 @@ final class TrainCommand {
                     progress.update(String.format(java.util.Locale.ROOT, "epoch %d/%d  loss %.6f  %.3f s/epoch  %s left",
                             epoch + 1, plan.epochs(), loss, seconds,
                             Progress.clock(elapsed / (epoch + 1) * (plan.epochs() - epoch - 1))));
-                }, resume, state -> saving.save(network, digit, state));
+                }, resume, state -> files.checkpoint(network, digit, state));
         } catch (TrainingDivergedException e) {
             progress.clear();
-            throw saving.diverged(e, network, digit);
+            throw files.diverged(e, network, digit);
         }
         progress.println("Final loss: " + history.finalLoss());
         out.println();
@@ -417,7 +280,7 @@ final class TrainCommand {
     }
 
     private Trained trainMlp(MlpPlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup,
-                             Progress progress, Saving saving) throws UsageException, IOException {
+                             Progress progress, RunFiles files) throws UsageException, IOException {
         int[] sizes = new int[plan.hidden().length + 2];
         sizes[0] = all.features();
         System.arraycopy(plan.hidden(), 0, sizes, 1, plan.hidden().length);
@@ -442,7 +305,7 @@ final class TrainCommand {
                 s.epochs(), s.optimizer().id(), s.batchSize(), trimmed(s.learningRate()), s.schedule().id(),
                 s.weightDecay() > 0 ? ", weight decay " + s.weightDecay() : "", setup);
         out.flush();
-        TrainerState resume = saving.restore(network, out, s.epochs());
+        TrainerState resume = files.restore(network, out, s.epochs());
         if (resume != null) {
             for (int e = 0; e < resume.epochsDone(); e++) {
                 out.println(epochLine(new MinibatchTrainer.Epoch(e, resume.losses()[e], resume.validationAccuracies()[e],
@@ -476,10 +339,10 @@ final class TrainCommand {
                         }
                         progress.println(epochLine(e, s.epochs()));
                     }
-                }, resume, state -> saving.save(network, -1, state));
+                }, resume, state -> files.checkpoint(network, -1, state));
         } catch (TrainingDivergedException e) {
             progress.clear();
-            throw saving.diverged(e, network, -1);
+            throw files.diverged(e, network, -1);
         }
         out.printf("Best epoch: %d%s%n%n", result.bestEpoch() + 1, validation.size() == 0 ? " (the last; no validation set)"
                 : String.format(" (validation accuracy %.4f)", result.best().validationAccuracy()));
