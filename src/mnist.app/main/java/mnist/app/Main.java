@@ -58,6 +58,9 @@ public final class Main {
                     yield OK;
                 }
                 case "--version" -> {
+                    if (rest.length > 0) {
+                        throw new UsageException("mnist", "--version takes no arguments, got '" + rest[0] + "'");
+                    }
                     out.println("mnist " + Version.get());
                     yield OK;
                 }

@@ -38,6 +38,7 @@ class FlagsTest {
         List<Row> rows = new ArrayList<>(List.of(
                 // unknown names, duplicates, shapes of arguments
                 row("unknown command 'trian'", "mnist", "trian"),
+                row("--version takes no arguments, got 'extra'", "mnist", "--version", "extra"),
                 row("unknown option --epoch (did you mean --epochs?)", train, "train", "--epoch", "3"),
                 row("unknown option --nonsense", train, "train", "--nonsense"),
                 row("--epochs is given twice", train, "train", "--epochs", "3", "--epochs=4"),

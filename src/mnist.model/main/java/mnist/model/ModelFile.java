@@ -387,6 +387,13 @@ public final class ModelFile {
         }
         Network network = new Network(sizes, activationCode == 0 ? Activation.SIGMOID : Activation.RELU, output);
         buf.asFloatBuffer().get(network.parameters());
+        float[] params = network.parameters();
+        for (int i = 0; i < params.length; i++) {
+            if (!Float.isFinite(params[i])) {
+                // A model trained into overflow predicts nothing useful: refuse it rather than answer NaN.
+                throw new ModelFileException(name, "parameter " + i + " is " + params[i] + ", not a finite number");
+            }
+        }
         try {
             return new SavedModel(network, rows, cols, scale, digit, classNames, metadata);
         } catch (IllegalArgumentException e) {

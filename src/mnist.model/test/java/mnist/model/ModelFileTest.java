@@ -71,6 +71,18 @@ class ModelFileTest {
     }
 
     @Test
+    void aModelWithNonFiniteParametersIsRefused() {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            Network network = new Network(new int[] {784, 3, 10}, Activation.RELU, Output.SOFTMAX);
+            network.parameters()[17] = bad;
+            byte[] bytes = ModelFile.toBytes(SavedModel.digits(network, Map.of()));
+            ModelFileException e = org.junit.jupiter.api.Assertions.assertThrows(ModelFileException.class,
+                    () -> ModelFile.load(new java.io.ByteArrayInputStream(bytes), "nan.bin"));
+            assertEquals("nan.bin: parameter 17 is " + bad + ", not a finite number", e.getMessage());
+        }
+    }
+
+    @Test
     void binaryModelRoundTrip() throws IOException {
         Network network = new Network(new int[] {784, 1}, Output.SIGMOID);
         network.parameters()[784] = 0.25f;
