@@ -81,7 +81,7 @@ public final class Main {
             err.println("mnist: bad data: " + e.getMessage());
             return BAD_INPUT;
         } catch (ModelFileException e) {
-            err.println("mnist: bad model file: " + e.getMessage());
+            err.println("mnist: " + e.getMessage()); // "file: problem", for model files and checkpoints alike
             return BAD_INPUT;
         } catch (TrainingDivergedException e) {
             err.println("mnist: " + e.getMessage());

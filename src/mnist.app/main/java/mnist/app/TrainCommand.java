@@ -434,7 +434,7 @@ final class TrainCommand {
                 throw new IllegalArgumentException("expected layer widths like 256,128, got '" + text + "'");
             }
             if (sizes[i] < 1 || sizes[i] > 65536) {
-                throw new IllegalArgumentException("layer widths must be between 1 and 65536, got " + Arrays.toString(sizes));
+                throw new IllegalArgumentException("layer widths must be between 1 and 65536, got " + sizes[i] + " in '" + text + "'");
             }
         }
         return sizes;
