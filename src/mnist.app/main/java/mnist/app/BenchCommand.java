@@ -70,8 +70,9 @@ final class BenchCommand {
         List<Backend> backends = options.choice("backend", List.of(Backend.SIMD, Backend.SCALAR), BenchCommand::backends);
         int threads = options.integer("threads", cores, 1, 1024);
         int repeats = options.integer("repeats", 5, 1, 1000);
-        int minMillis = options.integer("min-time", 200, 0, 600_000);
-        int warmupMillis = options.integer("warmup", 1000, 0, 600_000);
+        boolean tiny = shapes.equals("tiny"); // a smoke run: short warm-up and samples unless asked otherwise
+        int minMillis = options.integer("min-time", tiny ? 20 : 200, 0, 600_000);
+        int warmupMillis = options.integer("warmup", tiny ? 100 : 1000, 0, 600_000);
         Path json = options.has("json") ? Path.of(options.string("json", "")) : null;
         if (json != null) {
             String problem = AtomicFile.problemWriting(json);

@@ -54,6 +54,9 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "--help", "-h", "help" -> {
+                    if (rest.length > 0 && !rest[0].startsWith("-")) {
+                        yield run(new String[] {rest[0], "--help"}, out, err); // mnist help train
+                    }
                     out.print(HELP.formatted(Version.get()));
                     yield OK;
                 }

@@ -29,10 +29,17 @@ final class ModelOption {
     /** One line: architecture, output, classes, and the stored facts. */
     static String describe(Path file, SavedModel model) {
         StringBuilder line = new StringBuilder("Model ").append(file).append(": ")
-                .append(model.network().describe()).append(", ")
-                .append(model.network().activation().id()).append(" hidden, ")
-                .append(model.isBinary() ? "sigmoid output (is it a " + model.digit() + "?)" : "softmax output");
-        model.metadata().forEach((k, v) -> line.append(", ").append(k).append(' ').append(v));
+                .append(model.network().describe()).append(", ");
+        if (model.network().layerCount() > 1) {
+            line.append(model.network().activation().id()).append(" hidden, ");
+        }
+        line.append(model.isBinary() ? "sigmoid output (is it a " + model.digit() + "?)" : "softmax output");
+        // the stored facts, but not the architecture again
+        model.metadata().forEach((k, v) -> {
+            if (!k.equals("architecture")) {
+                line.append(", ").append(k.replace('_', ' ')).append(' ').append(v);
+            }
+        });
         return line.toString();
     }
 }

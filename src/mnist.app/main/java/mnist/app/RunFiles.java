@@ -139,6 +139,9 @@ final class RunFiles {
         if (saveTo == null) {
             return e;
         }
+        if (e.epoch() == 0 && resumed == null) {
+            return new TrainingDivergedException(e.epoch(), e.loss(), "no epoch finished, so no model was saved");
+        }
         Map<String, String> note = Map.of("note", "last good model before divergence");
         saveModel(digit >= 0 ? SavedModel.binary(network, digit, note) : SavedModel.digits(network, note), saveTo);
         return new TrainingDivergedException(e.epoch(), e.loss(), "the last good model was saved to " + saveTo);

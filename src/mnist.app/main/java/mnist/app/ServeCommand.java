@@ -93,7 +93,11 @@ final class ServeCommand {
             out.println("Warning: listening on " + address.getHostAddress() + ", not a loopback address: "
                     + "anyone who can reach this machine can use the page.");
         }
-        out.println("Serving the draw-a-digit page at " + server.uri() + "  (Ctrl-C to stop)");
+        // On a wildcard address the URL names the address given, which a browser on this machine can open.
+        String url = address.isAnyLocalAddress()
+                ? "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + server.uri().getPort() + "/"
+                : server.uri().toString();
+        out.println("Serving the draw-a-digit page at " + url + "  (Ctrl-C to stop)");
         out.flush();
 
         CountDownLatch stopped = new CountDownLatch(1);

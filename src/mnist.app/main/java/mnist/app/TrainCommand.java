@@ -68,8 +68,8 @@ final class TrainCommand {
               --progress WHEN     auto (a live line on a terminal), always or never          [auto]
               --checkpoint FILE   save the run after every epoch (atomically), for --resume
               --resume FILE       continue a run from its checkpoint, with the flags it started with
-                                  (only --threads, --progress, --save, --metrics-out, --checkpoint
-                                  and --show-index may be given too); it then keeps checkpointing
+                                  (only --threads, --progress, --save, --metrics-out, --checkpoint,
+                                  --show-index and --report may be given too); it then keeps checkpointing
                                   to FILE, and ends exactly as the uninterrupted run would have
               --help              show this help
 
@@ -125,7 +125,13 @@ final class TrainCommand {
         RunFiles files = RunFiles.resolve(options, valued);
         options = files.options();
         String modelName = options.string("model", "mlp");
-        LectureModel lecture = modelName.equals("mlp") ? null : options.choice("model", null, LectureModel::parse);
+        LectureModel lecture = modelName.equals("mlp") ? null : options.choice("model", null, name -> {
+            try {
+                return LectureModel.parse(name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("unknown model '" + name + "' (expected mlp, logistic, hidden or softmax)");
+            }
+        });
         for (String flag : lecture == null ? LECTURE_ONLY : MLP_ONLY) {
             if (options.has(flag)) {
                 throw new UsageException(NAME, "--" + flag + " does not apply to --model " + modelName);
@@ -135,6 +141,10 @@ final class TrainCommand {
         long seed = options.longInteger("seed", 1, 0, 4294967295L);
         Backend backend = options.choice("backend", Backend.SIMD, Backend::parse);
         int threads = options.integer("threads", cores, 1, 1024);
+        if (threads > cores) {
+            out.println("Note: --threads " + threads + " is more than the " + cores + " cores of this machine;"
+                    + " the extra threads only make each epoch slower.");
+        }
         int showIndex = options.integer("show-index", 0, 0, Integer.MAX_VALUE);
         Progress progress = Progress.create(options.choice("progress", Progress.Mode.AUTO, Progress.Mode::parse), out);
         Path metricsOut = RunFiles.outputPath(options, "metrics-out");
@@ -232,8 +242,8 @@ final class TrainCommand {
                         progress.println("Epoch " + epoch + " loss: " + loss);
                     }
                     double elapsed = (System.nanoTime() - began) / 1e9;
-                    progress.update(String.format(java.util.Locale.ROOT, "epoch %d/%d  loss %.6f  %.3f s/epoch  %s left",
-                            epoch + 1, plan.epochs(), loss, seconds,
+                    progress.update(String.format(java.util.Locale.ROOT, "epoch %d of %d  loss %.6f  %.3f s/epoch  %s left",
+                            epoch, plan.epochs(), loss, seconds,
                             Progress.clock(elapsed / (epoch + 1) * (plan.epochs() - epoch - 1))));
                 }, resume, state -> files.checkpoint(network, digit, state));
         } catch (TrainingDivergedException e) {
@@ -246,7 +256,7 @@ final class TrainCommand {
         if (model.isBinary()) {
             metrics.put("digit", plan.digit());
         }
-        metrics.put("learning_rate", (double) plan.lr());
+        metrics.put("learning_rate", Double.parseDouble(Float.toString(plan.lr())));
         metrics.put("epochs", plan.epochs());
         metrics.put("final_loss", history.finalLoss());
         metrics.put("losses", history.losses());
@@ -354,10 +364,10 @@ final class TrainCommand {
         metrics.put("activation", plan.activation().id());
         metrics.put("init", plan.init().id());
         metrics.put("optimizer", s.optimizer().id());
-        metrics.put("learning_rate", (double) s.learningRate());
+        metrics.put("learning_rate", Double.parseDouble(Float.toString(s.learningRate())));
         metrics.put("schedule", s.schedule().id());
         metrics.put("batch_size", s.batchSize());
-        metrics.put("weight_decay", (double) s.weightDecay());
+        metrics.put("weight_decay", Double.parseDouble(Float.toString(s.weightDecay())));
         metrics.put("validation_size", validation.size());
         metrics.put("epochs", s.epochs());
         metrics.put("best_epoch", result.bestEpoch() + 1);

@@ -154,17 +154,22 @@ class MainTest {
 
     @Test
     void anAbsurdLearningRateStopsCleanlyAndKeepsTheLastGoodModel(@TempDir Path dir) throws IOException {
+        // Full batch: epoch 0's loss is finite, its update overflows, epoch 1's loss is NaN.
         Path saved = dir.resolve("m.bin");
-        Result r = run("train", "--hidden", "16", "--optimizer", "sgd", "--lr", "1e30", "--validation", "500",
-                "--save", saved.toString());
+        Result r = run("train", "--model", "logistic", "--lr", "1e38", "--epochs", "3", "--save", saved.toString());
         assertEquals(1, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("training stopped (try a lower learning rate, --lr)"), r.err());
         assertTrue(r.err().contains("the last good model was saved to " + saved), r.err());
-        float[] params = mnist.model.ModelFile.load(saved).network().parameters();
-        for (float p : params) {
+        for (float p : mnist.model.ModelFile.load(saved).network().parameters()) {
             assertTrue(Float.isFinite(p), "the saved model is finite");
         }
+        // Minibatches: the very first batches diverge, no epoch finishes, nothing is saved.
+        Path none = dir.resolve("none.bin");
+        r = run("train", "--hidden", "16", "--optimizer", "sgd", "--lr", "1e30", "--validation", "500", "--save", none.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("no epoch finished, so no model was saved"), r.err());
+        assertFalse(Files.exists(none));
     }
 
     @Test
