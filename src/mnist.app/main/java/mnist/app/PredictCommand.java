@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import mnist.data.DatasetException;
 import mnist.data.LabeledImages;
 import mnist.data.Mnist;
 import mnist.data.image.DigitImages;
@@ -115,8 +116,26 @@ final class PredictCommand {
             String actual = model.isBinary() ? model.classNames().get(label == model.digit() ? 1 : 0) : model.classNames().get(label);
             report(results, "test image " + index, pixels, p, classifier, show, json, actual);
         }
+        // A bad image does not stop the others: each gets its answer or its error, and the exit code says
+        // whether all could be read.
+        List<DatasetException> failures = new ArrayList<>();
         for (Path image : images) {
-            float[] pixels = classifier.prepareImage(image);
+            float[] pixels;
+            try {
+                pixels = classifier.prepareImage(image);
+            } catch (DatasetException e) {
+                failures.add(e);
+                if (json) {
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("input", image.toString());
+                    r.put("error", e.problem());
+                    results.add(r);
+                } else {
+                    out.println();
+                    out.println(image + ": cannot classify: " + e.problem());
+                }
+                continue;
+            }
             report(results, image.toString(), pixels, classifier.predict(pixels), classifier, show, json, null);
         }
         if (json) {
@@ -126,6 +145,11 @@ final class PredictCommand {
             doc.put("classes", model.classNames());
             doc.put("predictions", results);
             out.print(Json.write(doc));
+        }
+        if (!failures.isEmpty()) {
+            DatasetException first = failures.getFirst();
+            throw new DatasetException(first.file(), first.problem()
+                    + (failures.size() > 1 ? " (and " + (failures.size() - 1) + " more images could not be read)" : ""));
         }
         return Main.OK;
     }
