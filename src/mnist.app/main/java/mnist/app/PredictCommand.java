@@ -162,6 +162,7 @@ final class PredictCommand {
             r.put("input", input);
             r.put("predicted", p.className());
             r.put("class_index", p.label());
+            r.put("confidence", (double) p.confidence());
             if (actual != null) {
                 r.put("actual", actual);
             }
@@ -175,7 +176,7 @@ final class PredictCommand {
                 for (int i = 0; i < seen.length; i++) {
                     seen[i] = pixels[i];
                 }
-                r.put("pixels", seen);
+                r.put("input28", seen); // the name mnist serve's API uses for the same pixels
             }
             results.add(r);
             return;
