@@ -41,8 +41,8 @@ final class HtmlReport {
             table.facts td { text-align: left; vertical-align: top; }
             table.facts td:first-child { color: #555; white-space: nowrap; }
             table.facts td:last-child { overflow-wrap: anywhere; }
-            .side { display: grid; grid-template-columns: minmax(0, 1.4fr) minmax(0, 1fr); gap: 22px; align-items: start; }
-            .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(84px, 1fr)); gap: 10px; }
+            .side { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 22px; align-items: start; }
+            .gallery { display: grid; grid-template-columns: repeat(auto-fill, minmax(96px, 1fr)); gap: 10px; }
             figure.digit { margin: 0; text-align: center; font-size: 13px; }
             figure.digit img { width: 56px; height: 56px; image-rendering: crisp-edges; image-rendering: pixelated; border: 1px solid #ccd; background: #fff; }
             figure.digit figcaption { line-height: 1.25; }
