@@ -10,8 +10,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import mnist.data.Fuzzer.Case;
-import mnist.data.Fuzzer.Mutator;
+import mnist.testkit.Fuzzer.Case;
+import mnist.testkit.Fuzzer.Mutator;
+import mnist.testkit.Fuzzer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

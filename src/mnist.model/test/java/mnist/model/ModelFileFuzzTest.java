@@ -14,8 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
-import mnist.model.Fuzzer.Case;
-import mnist.model.Fuzzer.Mutator;
+import mnist.testkit.Fuzzer.Case;
+import mnist.testkit.Fuzzer.Mutator;
+import mnist.testkit.Fuzzer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.zip.CRC32;
 import mnist.data.DatasetException;
-import mnist.data.Fuzzer;
-import mnist.data.Fuzzer.Case;
-import mnist.data.Fuzzer.Mutator;
+import mnist.testkit.Fuzzer.Case;
+import mnist.testkit.Fuzzer.Mutator;
+import mnist.testkit.Fuzzer;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import mnist.data.DatasetException;
+import mnist.testkit.Fuzzer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,11 +72,11 @@ class PgmTest {
     @Test
     void headerClaimingTheLargestImageAllocatesNothing() {
         // Found by ImageFuzzTest: "P2 8192 8192 1" allocated the 256 MB of pixels before reading any.
-        long before = mnist.data.Fuzzer.allocatedBytes();
+        long before = mnist.testkit.Fuzzer.allocatedBytes();
         assertEquals("truncated: 67108864 pixels cannot fit in the 4 bytes after the header",
                 refused(ascii("P2 8192 8192 1 1 0")).problem());
         assertEquals("truncated: 3 bytes of pixels, expected 134217728", refused(ascii("P5 8192 8192 65535\nabc")).problem());
-        long allocated = mnist.data.Fuzzer.allocatedBytes() - before;
+        long allocated = mnist.testkit.Fuzzer.allocatedBytes() - before;
         System.out.printf("PGM headers claiming 8192x8192: refused, %d KB allocated%n", allocated >> 10);
         assertTrue(allocated < 1 << 20, "allocated " + allocated);
     }

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import mnist.data.DatasetException;
+import mnist.testkit.Fuzzer;
 import org.junit.jupiter.api.Test;
 
 /** The PNG decoder against images written by {@link TestPng}: every colour type and depth, and damage. */
@@ -183,9 +184,9 @@ class PngTest {
         // Found by ImageFuzzTest: an IHDR of 8192x8192 over a few bytes of data allocated all its scanlines
         // (up to 537 MB for RGBA at 16 bits) before inflating anything. Deflate unpacks at most 1032 bytes a byte.
         byte[] rows = new byte[100];
-        long before = mnist.data.Fuzzer.allocatedBytes();
+        long before = mnist.testkit.Fuzzer.allocatedBytes();
         DatasetException e = refused(withChunks("", 8192, 8192, true, true, rows));
-        long allocated = mnist.data.Fuzzer.allocatedBytes() - before;
+        long allocated = mnist.testkit.Fuzzer.allocatedBytes() - before;
         assertTrue(e.problem().startsWith("truncated: a 8192x8192 image needs 67117056 bytes of image data, more than the"),
                 e.problem());
         System.out.printf("PNG header claiming 8192x8192 over %d bytes: refused, %d KB allocated%n", rows.length, allocated >> 10);

@@ -1,4 +1,4 @@
-package mnist.data;
+package mnist.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
  * without the file name, an allocation far beyond the input's size) is a failure: the smallest input
  * still failing the same way is written to {@code target/fuzz-failures/} for the committed corpus.
  *
- * <p>This class is copied into the tests of mnist.model (modules do not share test code).
+ * <p>It lives in the test-only module mnist.testkit so that every module's tests share one copy.
  */
 public final class Fuzzer {
     private Fuzzer() {
