@@ -1,19 +1,14 @@
 package mnist.app;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import mnist.model.AtomicFiles;
 
 /**
- * Writes a file so that readers see either the old content or the whole new one, never a half-written
- * file: the bytes go to a temporary file beside it, are forced to disk, and the temporary file is renamed
- * into place. On failure the temporary file is removed and the old file is untouched.
+ * The command line's outputs (metrics, reports, benchmark results), written with {@link AtomicFiles}
+ * like model files, and checked before long work starts.
  */
 final class AtomicFile {
     private AtomicFile() {
@@ -24,26 +19,7 @@ final class AtomicFile {
     }
 
     static void write(Path target, byte[] content) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + ".", ".tmp");
-        shareable(temp);
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        AtomicFiles.write(target, content);
     }
 
     /**
@@ -63,14 +39,5 @@ final class AtomicFile {
             return target + ": directory " + dir + " is not writable";
         }
         return null;
-    }
-
-    /** Temporary files are created private (rw-------); the file they become is meant to be shared. */
-    private static void shareable(Path temp) {
-        try {
-            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException | IOException e) {
-            // not a POSIX file system, or not allowed: the file stays private, which is safe
-        }
     }
 }

@@ -7,7 +7,6 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +15,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -163,49 +160,18 @@ public final class ModelFile {
         writeAtomically(toBytes(model), file);
     }
 
-    /** Writes {@code bytes} to {@code file} as {@link #save} does: temporary file, force, atomic rename. */
+    /** Writes {@code bytes} to {@code file} with {@link AtomicFiles}, naming any failure as a model-file problem. */
     static void writeAtomically(byte[] bytes, Path file) throws ModelFileException {
-        Path target = file.toAbsolutePath();
-        Path dir = target.getParent();
-        Path temp = null;
         try {
-            temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-            shareable(temp);
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            temp = null;
-            forceDirectory(dir);
+            AtomicFiles.write(file, bytes);
         } catch (AtomicMoveNotSupportedException e) {
             throw new ModelFileException(file.toString(), "cannot replace the file atomically on this file system", e);
         } catch (NoSuchFileException e) {
-            throw new ModelFileException(file.toString(), "directory " + dir + " does not exist", e);
+            throw new ModelFileException(file.toString(), "directory " + file.toAbsolutePath().getParent() + " does not exist", e);
         } catch (AccessDeniedException e) {
             throw new ModelFileException(file.toString(), "permission denied", e);
         } catch (IOException e) {
             throw new ModelFileException(file.toString(), "cannot write: " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // the failure being reported matters more than the leftover temporary file
-                }
-            }
-        }
-    }
-
-    /** Makes the rename itself durable where the OS allows opening a directory (Linux, macOS). */
-    private static void forceDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Windows cannot open a directory; its rename is still atomic
         }
     }
 
@@ -429,15 +395,6 @@ public final class ModelFile {
             return chars.toString();
         } catch (CharacterCodingException e) {
             throw new ModelFileException(name, what + " is not valid UTF-8", e);
-        }
-    }
-
-    /** Temporary files are created private (rw-------); the file they become is meant to be shared. */
-    private static void shareable(Path temp) {
-        try {
-            Files.setPosixFilePermissions(temp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        } catch (UnsupportedOperationException | IOException e) {
-            // not a POSIX file system, or not allowed: the file stays private, which is safe
         }
     }
 }
