@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import mnist.model.Checkpoint;
+import mnist.model.MinibatchTrainer;
 import mnist.model.ModelFile;
 import mnist.model.ModelFileException;
 import mnist.model.Network;
@@ -123,12 +124,18 @@ final class RunFiles {
         return resumed.state();
     }
 
-    /** Writes a checkpoint after an epoch, when asked to (digit: that of a binary model, else -1). */
-    void checkpoint(Network network, int digit, TrainerState state) throws IOException {
-        if (checkpointTo != null) {
+    /**
+     * What the trainer calls after each epoch: writing a checkpoint when --checkpoint or --resume asks
+     * for one, else null, so that no state is copied for nothing (digit: that of a binary model, else -1).
+     */
+    MinibatchTrainer.EpochEnd checkpointer(Network network, int digit) {
+        if (checkpointTo == null) {
+            return null;
+        }
+        return state -> {
             SavedModel model = digit >= 0 ? SavedModel.binary(network, digit, Map.of()) : SavedModel.digits(network, Map.of());
             Checkpoint.save(new Checkpoint(runArguments, model, state), checkpointTo);
-        }
+        };
     }
 
     /**

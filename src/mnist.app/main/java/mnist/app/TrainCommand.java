@@ -245,7 +245,7 @@ final class TrainCommand {
                     progress.update(String.format(java.util.Locale.ROOT, "epoch %d of %d  loss %.6f  %.3f s/epoch  %s left",
                             epoch, plan.epochs(), loss, seconds,
                             Progress.clock(elapsed / (epoch + 1) * (plan.epochs() - epoch - 1))));
-                }, resume, state -> files.checkpoint(network, digit, state));
+                }, resume, files.checkpointer(network, digit));
         } catch (TrainingDivergedException e) {
             progress.clear();
             throw files.diverged(e, network, digit);
@@ -349,7 +349,7 @@ final class TrainCommand {
                         }
                         progress.println(epochLine(e, s.epochs()));
                     }
-                }, resume, state -> files.checkpoint(network, -1, state));
+                }, resume, files.checkpointer(network, -1));
         } catch (TrainingDivergedException e) {
             progress.clear();
             throw files.diverged(e, network, -1);

@@ -37,13 +37,13 @@ public final class FullBatchGradientDescent {
      *         the parameters that last gave a finite loss
      */
     public TrainingHistory train(Network network, float[] x, float[] y, int n, EpochListener listener) {
-        return train(network, x, y, n, listener, null, state -> { });
+        return train(network, x, y, n, listener, null, null);
     }
 
     /**
      * As {@link #train(Network, float[], float[], int, EpochListener)}, continuing after the epochs of
      * {@code resume} (null to start afresh; the network must then hold the checkpoint's parameters), and
-     * handing {@code epochEnd} the state after every epoch.
+     * handing {@code epochEnd} (null for none) the state after every epoch.
      */
     public TrainingHistory train(Network network, float[] x, float[] y, int n, EpochListener listener,
                                  TrainerState resume, MinibatchTrainer.EpochEnd epochEnd) {
@@ -78,6 +78,9 @@ public final class FullBatchGradientDescent {
             losses[epoch] = loss;
             seconds[epoch] = (System.nanoTime() - start) / 1e9;
             listener.epochDone(epoch, loss, seconds[epoch]);
+            if (epochEnd == null) {
+                continue;
+            }
             try {
                 int done = epoch + 1;
                 double[] none = new double[done];

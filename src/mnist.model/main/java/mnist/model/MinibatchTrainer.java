@@ -59,7 +59,7 @@ public final class MinibatchTrainer {
      */
     public Result train(Network network, float[] x, float[] y, int n,
                         float[] validationX, int[] validationClasses, Listener listener) {
-        return train(network, x, y, n, validationX, validationClasses, listener, null, state -> { });
+        return train(network, x, y, n, validationX, validationClasses, listener, null, null);
     }
 
     /** Called after each epoch with the state a checkpoint needs (the network holds the current parameters). */
@@ -71,7 +71,8 @@ public final class MinibatchTrainer {
     /**
      * As {@link #train(Network, float[], float[], int, float[], int[], Listener)}, continuing from
      * {@code resume} (null to start afresh; the network must then hold the checkpoint's parameters and
-     * the generator must be where it was when the run started), and handing {@code epochEnd} the state
+     * the generator must be where it was when the run started), and handing {@code epochEnd} (null for
+     * none, and then no state is copied) the state
      * after every epoch. Resumed, the run ends exactly as an uninterrupted one would.
      */
     public Result train(Network network, float[] x, float[] y, int n, float[] validationX, int[] validationClasses,
@@ -147,6 +148,9 @@ public final class MinibatchTrainer {
                 System.arraycopy(params, 0, best, 0, params.length);
             }
             listener.epochDone(done);
+            if (epochEnd == null) {
+                continue;
+            }
             try {
                 epochEnd.save(state(epochs, bestEpoch, best, optimizer));
             } catch (java.io.IOException e) {
