@@ -48,7 +48,7 @@ final class ShowCommand {
         if (index >= split.size()) {
             throw new UsageException(NAME, "--index must be below " + split.size() + ", the size of the " + splitName + " set");
         }
-        out.print(DigitArt.render(split.images(), index * split.features(), split.rows(), split.cols(), out.charset()));
+        out.print(DigitArt.render(split.image(index), 0, split.rows(), split.cols(), out.charset()));
         out.println(splitName + " image " + index + ": label " + split.label(index));
         return Main.OK;
     }

@@ -32,6 +32,7 @@ import mnist.model.Schedule;
 import mnist.model.TrainerState;
 import mnist.model.TrainingDivergedException;
 import mnist.model.TrainingHistory;
+import mnist.model.Warmup;
 
 /**
  * {@code mnist train}: a modern multilayer perceptron by default, or one of the lecture's networks
@@ -71,6 +72,8 @@ final class TrainCommand {
                                   (only --threads, --progress, --save, --metrics-out, --checkpoint,
                                   --show-index and --report may be given too); it then keeps checkpointing
                                   to FILE, and ends exactly as the uninterrupted run would have
+              --profile           time every kernel call of the epochs after the first, and print
+                              where the time of a training step goes (per kernel and shape)
               --help              show this help
 
             Options for mlp:
@@ -116,7 +119,7 @@ final class TrainCommand {
         Set<String> valued = new java.util.HashSet<>(COMMON);
         valued.addAll(MLP_ONLY);
         valued.addAll(LECTURE_ONLY);
-        Options options = Options.parse(NAME, args, valued, Set.of("help"));
+        Options options = Options.parse(NAME, args, valued, Set.of("help", "profile"));
         int cores = Runtime.getRuntime().availableProcessors();
         if (options.flag("help")) {
             out.print(HELP.formatted(cores));
@@ -154,18 +157,31 @@ final class TrainCommand {
         MlpPlan mlp = lecture == null ? MlpPlan.parse(options) : null;
         LecturePlan plan = lecture == null ? null : LecturePlan.parse(options, lecture);
 
+        boolean profile = options.flag("profile");
+        Thread warmup = mlp == null || options.has("resume") ? null : warmUp(mlp, backend, threads);
         Mnist data = DataOption.load(options, out);
+        if (warmup != null) {
+            try {
+                warmup.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         LabeledImages test = data.test();
         if (showIndex >= test.size()) {
             throw new UsageException(NAME, "--show-index must be below " + test.size() + ", the size of the test set");
         }
-        try (Kernels kernels = Kernels.create(backend, threads)) {
+        try (Kernels kernels = profile ? new ProfiledKernels(Kernels.create(backend, threads)) : Kernels.create(backend, threads)) {
             RandomSource random = RandomSource.create(rngKind, seed);
             String setup = backend.id() + " backend on " + threads + " thread" + (threads == 1 ? "" : "s")
                     + ", " + rngKind + " generator seed " + seed;
             Trained trained = mlp != null
                     ? trainMlp(mlp, data.train(), kernels, random, setup, progress, files)
                     : trainLecture(plan, data.train(), kernels, random, setup, progress, files);
+            if (kernels instanceof ProfiledKernels p) {
+                p.print(out, trained.network().describe() + ", epochs after the first, " + setup);
+                out.println();
+            }
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("model", modelName);
             metrics.put("architecture", trained.network().describe());
@@ -241,6 +257,9 @@ final class TrainCommand {
                     if (epoch % 10 == 0) {
                         progress.println("Epoch " + epoch + " loss: " + loss);
                     }
+                    if (kernels instanceof ProfiledKernels p && epoch == 0) {
+                        p.reset();
+                    }
                     double elapsed = (System.nanoTime() - began) / 1e9;
                     progress.update(String.format(java.util.Locale.ROOT, "epoch %d of %d  loss %.6f  %.3f s/epoch  %s left",
                             epoch, plan.epochs(), loss, seconds,
@@ -289,6 +308,31 @@ final class TrainCommand {
         }
     }
 
+    /** Steps of the warm-up run while the data loads (see {@link Warmup}). */
+    static final int WARMUP_STEPS = Integer.getInteger("mnist.warmup.steps", 48);
+
+    /**
+     * Starts the JIT's warm-up on a second thread: a throwaway copy of the network, trained on synthetic
+     * digits with the same shapes, kernels and settings, while the data loads. A failed warm-up costs
+     * only speed.
+     */
+    private static Thread warmUp(MlpPlan plan, Backend backend, int threads) {
+        if (WARMUP_STEPS <= 0) {
+            return null;
+        }
+        int[] sizes = new int[plan.hidden().length + 2];
+        sizes[0] = 28 * 28;
+        System.arraycopy(plan.hidden(), 0, sizes, 1, plan.hidden().length);
+        sizes[sizes.length - 1] = LectureModel.DIGITS;
+        return Thread.ofPlatform().daemon().name("mnist-warmup").start(() -> {
+            try (Kernels k = Kernels.create(backend, threads)) {
+                Warmup.minibatch(k, sizes, plan.activation(), plan.settings(), 28, WARMUP_STEPS);
+            } catch (RuntimeException e) {
+                // only speed is lost
+            }
+        });
+    }
+
     private Trained trainMlp(MlpPlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup,
                              Progress progress, RunFiles files) throws UsageException, IOException {
         int[] sizes = new int[plan.hidden().length + 2];
@@ -324,9 +368,8 @@ final class TrainCommand {
         }
         MinibatchTrainer.Result result;
         try {
-            result = new MinibatchTrainer(kernels, s, random).train(network,
-                train.images(), train.oneHot(LectureModel.DIGITS), train.size(),
-                validation.images(), validation.labels(), new MinibatchTrainer.Listener() {
+            result = new MinibatchTrainer(kernels, s, random).train(network, train, validation,
+                new MinibatchTrainer.Listener() {
                     private final long start = System.nanoTime();
 
                     @Override
@@ -344,6 +387,9 @@ final class TrainCommand {
 
                     @Override
                     public void epochDone(MinibatchTrainer.Epoch e) {
+                        if (kernels instanceof ProfiledKernels p && e.epoch() == 0) {
+                            p.reset();
+                        }
                         if (curves != null) {
                             curves.measure(network);
                         }

@@ -7,8 +7,11 @@ import java.util.Objects;
  * Images with a digit label each, ready for training: {@code images()} is (size, features) row-major,
  * pixels scaled to [0, 1]; labels are 0 to 9.
  *
- * <p>Only the float pixels are kept (the training set's are 188 MB), not the bytes they came from.
- * The instance does not change; {@link #images()} shares its array instead of copying it.
+ * <p>Images read from IDX files are kept as the bytes they came from (the training set's are 47 MB; as
+ * floats they would be 188 MB): a trainer converts them a batch at a time ({@link #pixel}, {@link #copyImage}),
+ * and {@link #images()} converts them all only when asked, once. Images made from floats
+ * ({@link #of}) keep their floats. The instance does not change; {@link #images()} shares its array
+ * instead of copying it.
  */
 public final class LabeledImages {
     /** The number of classes, the digits 0 to 9. */
@@ -17,14 +20,19 @@ public final class LabeledImages {
     private final String name;
     private final int rows;
     private final int cols;
-    private final float[] images; // (size, rows * cols)
+    /** What the unsigned pixel bytes of IDX images are divided by, to scale them to [0, 1]. */
+    public static final float PIXEL_DIVISOR = 255f;
+
+    private final byte[] pixels;  // (size, rows * cols) unsigned, or null when made from floats
+    private float[] images;       // (size, rows * cols) in [0, 1]: made from pixels when first asked for
     private final byte[] labels;  // (size)
 
-    /** Takes ownership of the arrays, which the caller has checked. */
-    private LabeledImages(String name, int rows, int cols, float[] images, byte[] labels) {
+    /** Takes ownership of the arrays, which the caller has checked; exactly one of pixels and images is not null. */
+    private LabeledImages(String name, int rows, int cols, byte[] pixels, float[] images, byte[] labels) {
         this.name = name;
         this.rows = rows;
         this.cols = cols;
+        this.pixels = pixels;
         this.images = images;
         this.labels = labels;
     }
@@ -42,6 +50,33 @@ public final class LabeledImages {
             throw new IllegalArgumentException(name + ": " + images.length + " pixels are not "
                     + labels.length + " images of " + rows + "x" + cols);
         }
+        byte[] labelBytes = checkedLabels(name, labels);
+        for (int p = 0; p < images.length; p++) {
+            if (!(images[p] >= 0f && images[p] <= 1f)) { // also rejects NaN
+                throw new IllegalArgumentException(name + ": pixel " + images[p] + " at flat index " + p
+                        + " is outside [0, 1]");
+            }
+        }
+        return new LabeledImages(name, rows, cols, null, images.clone(), labelBytes);
+    }
+
+    /**
+     * Copies {@code pixels}, (labels.length, rows * cols) row-major unsigned bytes, each p standing for
+     * p / 255, and {@code labels}, each 0 to 9; {@code name} describes them in messages.
+     */
+    public static LabeledImages ofPixels(String name, int rows, int cols, byte[] pixels, int[] labels) {
+        Objects.requireNonNull(name, "name");
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException(name + ": image size " + rows + "x" + cols + " is empty");
+        }
+        if ((long) labels.length * rows * cols != pixels.length) {
+            throw new IllegalArgumentException(name + ": " + pixels.length + " pixels are not "
+                    + labels.length + " images of " + rows + "x" + cols);
+        }
+        return new LabeledImages(name, rows, cols, pixels.clone(), null, checkedLabels(name, labels));
+    }
+
+    private static byte[] checkedLabels(String name, int[] labels) {
         byte[] labelBytes = new byte[labels.length];
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= CLASSES) {
@@ -50,26 +85,16 @@ public final class LabeledImages {
             }
             labelBytes[i] = (byte) labels[i];
         }
-        for (int p = 0; p < images.length; p++) {
-            if (!(images[p] >= 0f && images[p] <= 1f)) { // also rejects NaN
-                throw new IllegalArgumentException(name + ": pixel " + images[p] + " at flat index " + p
-                        + " is outside [0, 1]");
-            }
-        }
-        return new LabeledImages(name, rows, cols, images.clone(), labelBytes);
+        return labelBytes;
     }
 
     /**
-     * From IDX arrays already checked to be images (n, rows, cols) and labels (n) within 0..9:
-     * scales each pixel p to p / 255f.
+     * From IDX arrays already checked to be images (n, rows, cols) and labels (n) within 0..9: keeps the
+     * image bytes (the array is the caller's no longer); each pixel p reads as p / 255f.
      */
     static LabeledImages fromIdx(String name, IdxArray images, IdxArray labels) {
-        byte[] pixels = images.values();
-        float[] scaled = new float[pixels.length];
-        for (int p = 0; p < pixels.length; p++) {
-            scaled[p] = (pixels[p] & 0xFF) / 255f;
-        }
-        return new LabeledImages(name, images.dimension(1), images.dimension(2), scaled, labels.values().clone());
+        return new LabeledImages(name, images.dimension(1), images.dimension(2), images.values(), null,
+                labels.values().clone());
     }
 
     /** What these images are, e.g. {@code bundled MNIST train}, for messages. */
@@ -99,16 +124,56 @@ public final class LabeledImages {
 
     /**
      * All pixels, (size, features) row-major, each in [0, 1]. The array is shared, not copied (it is
-     * large): the caller must not modify it.
+     * large): the caller must not modify it. Images kept as bytes are converted on the first call, and
+     * the floats kept from then on; a trainer that goes a batch at a time uses {@link #copyImage} instead.
      */
-    public float[] images() {
+    public synchronized float[] images() {
+        if (images == null) {
+            float[] scaled = new float[pixels.length];
+            for (int p = 0; p < pixels.length; p++) {
+                scaled[p] = (pixels[p] & 0xFF) / PIXEL_DIVISOR;
+            }
+            images = scaled;
+        }
         return images;
+    }
+
+    /**
+     * The unsigned pixel bytes, (size, features) row-major, each p standing for p / {@link #PIXEL_DIVISOR};
+     * shared, not copied: the caller must not modify them. Null for images made from floats.
+     */
+    public byte[] pixelBytes() {
+        return pixels;
+    }
+
+    /** Pixel {@code p} of image {@code i}, in [0, 1]. */
+    public float pixel(int i, int p) {
+        Objects.checkIndex(i, size());
+        Objects.checkIndex(p, features());
+        int at = i * features() + p;
+        return pixels != null ? (pixels[at] & 0xFF) / PIXEL_DIVISOR : images[at];
+    }
+
+    /** Writes image {@code i}, (features) values in [0, 1], into {@code dst} from {@code off}. */
+    public void copyImage(int i, float[] dst, int off) {
+        Objects.checkIndex(i, size());
+        int features = features();
+        Objects.checkFromIndexSize(off, features, dst.length);
+        int from = i * features;
+        if (pixels == null) {
+            System.arraycopy(images, from, dst, off, features);
+            return;
+        }
+        for (int p = 0; p < features; p++) {
+            dst[off + p] = (pixels[from + p] & 0xFF) / PIXEL_DIVISOR;
+        }
     }
 
     /** A copy of image {@code i}, (rows, cols) row-major, for display. */
     public float[] image(int i) {
-        Objects.checkIndex(i, size());
-        return Arrays.copyOfRange(images, i * features(), (i + 1) * features());
+        float[] copy = new float[features()];
+        copyImage(i, copy, 0);
+        return copy;
     }
 
     /** The label of image {@code i}, 0 to 9. */
@@ -197,13 +262,19 @@ public final class LabeledImages {
 
     private LabeledImages gather(String newName, int[] order, int from, int to) {
         int features = features();
-        float[] newImages = new float[Math.multiplyExact(to - from, features)];
+        int count = Math.multiplyExact(to - from, features);
+        byte[] newPixels = pixels == null ? null : new byte[count];
+        float[] newImages = pixels == null ? new float[count] : null;
         byte[] newLabels = new byte[to - from];
         for (int i = from; i < to; i++) {
-            System.arraycopy(images, order[i] * features, newImages, (i - from) * features, features);
+            if (pixels != null) {
+                System.arraycopy(pixels, order[i] * features, newPixels, (i - from) * features, features);
+            } else {
+                System.arraycopy(images, order[i] * features, newImages, (i - from) * features, features);
+            }
             newLabels[i - from] = labels[order[i]];
         }
-        return new LabeledImages(newName, rows, cols, newImages, newLabels);
+        return new LabeledImages(newName, rows, cols, newPixels, newImages, newLabels);
     }
 
     /** Images {@code from} (inclusive) to {@code to} (exclusive), copied. */
@@ -211,7 +282,8 @@ public final class LabeledImages {
         Objects.checkFromToIndex(from, to, size());
         int features = features();
         return new LabeledImages(name + " [" + from + ", " + to + ")", rows, cols,
-                Arrays.copyOfRange(images, from * features, to * features),
+                pixels == null ? null : Arrays.copyOfRange(pixels, from * features, to * features),
+                pixels == null ? Arrays.copyOfRange(images, from * features, to * features) : null,
                 Arrays.copyOfRange(labels, from, to));
     }
 

@@ -38,6 +38,36 @@ public interface Kernels extends AutoCloseable {
     /** dx (n, in) = dy (n, out) · w (out, in); overwrites dx. */
     void linearInputGrad(float[] dx, float[] dy, float[] w, int wOff, int n, int in, int out);
 
+    // ---- dense layer on sparse inputs (the first layer, whose inputs are mostly zero pixels) ----------
+
+    /**
+     * The width P of the panels in which the sparse kernels keep a weight matrix: w (out, in) as
+     * {@code out / P} panels, each (in, P), {@code wp[(p·in + k)·P + j] = w[p·P + j][k]}, so that the
+     * weights of one input and P outputs are one contiguous run, and a panel's are one block.
+     */
+    int sparsePanel();
+
+    /** wp = w (out, in) in panels of {@link #sparsePanel()} outputs; out must be a multiple of the panel. */
+    void packPanels(float[] wp, int wpOff, float[] w, int wOff, int out, int in);
+
+    /** w (out, in) = the panels wp, the inverse of {@link #packPanels}. */
+    void unpackPanels(float[] w, int wOff, float[] wp, int wpOff, int out, int in);
+
+    /**
+     * y (n, out) = x (n, in) · wᵀ + b, with x sparse, w in panels ({@link #packPanels}) and b (out), b may
+     * be null; n and in are x's. Each y[i][o] is the chain of fused multiply-adds over x's non-zeros of
+     * row i in column order, from +0, then + b[o]: the same bits as {@link #linearForward} on the dense x
+     * for batches it packs (48 rows or more).
+     */
+    void sparseLinearForward(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff, int out);
+
+    /**
+     * dw (out, in) = scale · dyᵀ · x, in panels ({@link #packPanels}), with x sparse (n, in) and dy (n, out);
+     * overwrites dw. Each element is one chain over x's non-zeros in row order, then scaled: the same
+     * bits as {@link #linearWeightGrad} on the dense x.
+     */
+    void sparseWeightGrad(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int out, float scale);
+
     // ---- element-wise ------------------------------------------------------------------------------
 
     /** a[i] = 1 / (1 + exp(-z[i])) for i below len; a and z may be the same array. */

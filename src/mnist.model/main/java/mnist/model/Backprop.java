@@ -1,6 +1,7 @@
 package mnist.model;
 
 import mnist.math.Kernels;
+import mnist.math.SparseBatch;
 
 /**
  * The forward and backward passes of a {@link Network} over a batch, with the buffers they need.
@@ -55,13 +56,30 @@ public final class Backprop {
      */
     public float[] forward(float[] x, int xOff, int n) {
         checkBatch(n);
-        float[] params = network.parameters();
+        return forward(network.parameters(), x, xOff, null, n);
+    }
+
+    /**
+     * The forward pass of a batch of sparse inputs, with {@code params} in the {@link TrainingLayout}
+     * (the first layer's weights in panels); the output activations are valid until the next call.
+     */
+    public float[] forward(float[] params, SparseBatch x) {
+        checkBatch(x.rows());
+        return forward(params, null, 0, x, x.rows());
+    }
+
+    // Z = X Wᵀ + b and A = activation(Z), layer by layer; the first layer's X is sparse when sx is not null.
+    private float[] forward(float[] params, float[] x, int xOff, SparseBatch sx, int n) {
         float[] input = x;
         int inputOff = xOff;
         for (int l = 0; l < network.layerCount(); l++) {
             Layer layer = network.layer(l);
-            kernels.linearForward(z[l], input, inputOff, params, layer.weightOffset(), params, layer.biasOffset(),
-                    n, layer.in(), layer.out());
+            if (l == 0 && sx != null) {
+                kernels.sparseLinearForward(z[l], sx, params, layer.weightOffset(), params, layer.biasOffset(), layer.out());
+            } else {
+                kernels.linearForward(z[l], input, inputOff, params, layer.weightOffset(), params, layer.biasOffset(),
+                        n, layer.in(), layer.out());
+            }
             int len = n * layer.out();
             boolean last = l == network.layerCount() - 1;
             if (last && network.output() == Output.SOFTMAX) {
@@ -95,16 +113,33 @@ public final class Backprop {
      */
     public void backward(float[] x, int xOff, float[] y, int n, float[] grads) {
         checkBatch(n);
-        float[] params = network.parameters();
+        backward(network.parameters(), x, xOff, null, y, n, grads);
+    }
+
+    /**
+     * The backward pass after {@link #forward(float[], SparseBatch)} of the same batch, with params and
+     * grads in the {@link TrainingLayout}.
+     */
+    public void backward(float[] params, SparseBatch x, float[] y, float[] grads) {
+        checkBatch(x.rows());
+        backward(params, null, 0, x, y, x.rows(), grads);
+    }
+
+    private void backward(float[] params, float[] x, int xOff, SparseBatch sx, float[] y, int n, float[] grads) {
         float scale = 1f / n;
         int last = network.layerCount() - 1;
         // Sigmoid with binary cross-entropy and softmax with categorical cross-entropy share dZ = A - Y.
         kernels.subtract(dz[last], a[last], y, n * network.outputSize());
         for (int l = last; l >= 0; l--) {
             Layer layer = network.layer(l);
-            float[] input = l == 0 ? x : a[l - 1];
-            int inputOff = l == 0 ? xOff : 0;
-            kernels.linearWeightGrad(grads, layer.weightOffset(), dz[l], input, inputOff, n, layer.in(), layer.out(), scale);
+            if (l == 0 && sx != null) {
+                // dW1 = (1/m) dZ1ᵀ X, over the non-zero inputs only, in panels
+                kernels.sparseWeightGrad(grads, layer.weightOffset(), sx, dz[l], layer.out(), scale);
+            } else {
+                float[] input = l == 0 ? x : a[l - 1];
+                int inputOff = l == 0 ? xOff : 0;
+                kernels.linearWeightGrad(grads, layer.weightOffset(), dz[l], input, inputOff, n, layer.in(), layer.out(), scale);
+            }
             kernels.linearBiasGrad(grads, layer.biasOffset(), dz[l], n, layer.out(), scale);
             if (l > 0) {
                 // dA of the layer below, then through its activation, in place:

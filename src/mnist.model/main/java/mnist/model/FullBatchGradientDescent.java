@@ -1,6 +1,7 @@
 package mnist.model;
 
 import mnist.math.Kernels;
+import mnist.math.SparseBatch;
 
 /**
  * The lecture's training loop: every epoch, one forward pass over the whole training set, the loss,
@@ -48,7 +49,12 @@ public final class FullBatchGradientDescent {
     public TrainingHistory train(Network network, float[] x, float[] y, int n, EpochListener listener,
                                  TrainerState resume, MinibatchTrainer.EpochEnd epochEnd) {
         Backprop backprop = new Backprop(network, kernels, n);
-        float[] params = network.parameters();
+        int features = network.inputSize();
+        TrainingLayout layout = TrainingLayout.choose(network, kernels, TrainingLayout.density(x, n, features));
+        float[] params = network.parameters();          // the network's layout
+        float[] work = layout.trainingArray(params);     // the layout the epochs run in (the same array if dense)
+        layout.toTraining(params, work);
+        SparseBatch sx = layout.sparse() ? SparseBatch.of(x, 0, n, features) : null;   // the same batch every epoch
         float[] grads = new float[params.length];
         // The parameters before the last update: what to keep if the loss stops being finite.
         float[] lastGood = params.clone();
@@ -66,15 +72,25 @@ public final class FullBatchGradientDescent {
         }
         for (int epoch = first; epoch < epochs; epoch++) {
             long start = System.nanoTime();
-            backprop.forward(x, 0, n);
+            // forward, loss, backward, update
+            if (sx != null) {
+                backprop.forward(work, sx);
+            } else {
+                backprop.forward(x, 0, n);
+            }
             double loss = backprop.loss(y, n);
             if (!Double.isFinite(loss)) {
                 System.arraycopy(lastGood, 0, params, 0, params.length);
                 throw new TrainingDivergedException(epoch, loss);
             }
-            backprop.backward(x, 0, y, n, grads);
+            if (sx != null) {
+                backprop.backward(work, sx, y, grads);
+            } else {
+                backprop.backward(x, 0, y, n, grads);
+            }
             System.arraycopy(params, 0, lastGood, 0, params.length);
-            kernels.sgdStep(params, 0, grads, 0, learningRate, params.length);
+            kernels.sgdStep(work, 0, grads, 0, learningRate, params.length);
+            layout.toNetwork(work, params);
             losses[epoch] = loss;
             seconds[epoch] = (System.nanoTime() - start) / 1e9;
             listener.epochDone(epoch, loss, seconds[epoch]);

@@ -2,7 +2,9 @@ package mnist.model;
 
 import java.util.ArrayList;
 import java.util.List;
+import mnist.data.LabeledImages;
 import mnist.math.Kernels;
+import mnist.math.SparseBatch;
 import mnist.math.random.RandomSource;
 
 /**
@@ -78,13 +80,100 @@ public final class MinibatchTrainer {
     public Result train(Network network, float[] x, float[] y, int n, float[] validationX, int[] validationClasses,
                         Listener listener, TrainerState resume, EpochEnd epochEnd) {
         int inputs = network.inputSize();
+        if ((long) n * inputs > x.length) {
+            throw new IllegalArgumentException(n + " samples of " + inputs + " inputs do not fit in " + x.length + " values");
+        }
+        return train(network, new Inputs() {
+            @Override
+            public void dense(int sample, float[] dst, int off) {
+                System.arraycopy(x, sample * inputs, dst, off, inputs);
+            }
+
+            @Override
+            public void sparse(int sample, SparseBatch dst) {
+                dst.addRow(x, sample * inputs);
+            }
+
+            @Override
+            public boolean isZero(int sample, int feature) {
+                return x[sample * inputs + feature] == 0f;
+            }
+        }, y, n, validationX, validationClasses, listener, resume, epochEnd);
+    }
+
+    /**
+     * As {@link #train(Network, float[], float[], int, float[], int[], Listener, TrainerState, EpochEnd)},
+     * on labelled images: images kept as bytes are converted a batch at a time, never all at once.
+     */
+    public Result train(Network network, LabeledImages train, LabeledImages validation,
+                        Listener listener, TrainerState resume, EpochEnd epochEnd) {
+        if (train.features() != network.inputSize()) {
+            throw new IllegalArgumentException("images of " + train.features() + " pixels for a network of "
+                    + network.inputSize() + " inputs");
+        }
+        byte[] pixels = train.pixelBytes();
+        int features = train.features();
+        Inputs inputs = pixels == null ? null : new Inputs() {
+            @Override
+            public void dense(int sample, float[] dst, int off) {
+                train.copyImage(sample, dst, off);
+            }
+
+            @Override
+            public void sparse(int sample, SparseBatch dst) {
+                dst.addRow(pixels, sample * features, LabeledImages.PIXEL_DIVISOR);
+            }
+
+            @Override
+            public boolean isZero(int sample, int feature) {
+                return pixels[sample * features + feature] == 0;
+            }
+        };
+        float[] y = train.oneHot(network.outputSize());
+        float[] validationX = validation.size() == 0 ? new float[0] : validation.images();
+        if (inputs == null) {
+            return train(network, train.images(), y, train.size(), validationX, validation.labels(), listener,
+                    resume, epochEnd);
+        }
+        return train(network, inputs, y, train.size(), validationX, validation.labels(), listener, resume, epochEnd);
+    }
+
+    /** Where the trainer gathers its batches from. */
+    private interface Inputs {
+        /** Writes sample {@code sample}'s inputs into dst from off. */
+        void dense(int sample, float[] dst, int off);
+
+        /** Appends sample {@code sample}'s inputs as a row of dst. */
+        void sparse(int sample, SparseBatch dst);
+
+        boolean isZero(int sample, int feature);
+
+        /** The share of non-zero inputs over up to the first 1,000 samples. */
+        default double density(int n, int features) {
+            int samples = Math.min(n, 1000);
+            long nonZero = 0;
+            for (int i = 0; i < samples; i++) {
+                for (int f = 0; f < features; f++) {
+                    nonZero += isZero(i, f) ? 0 : 1;
+                }
+            }
+            return samples == 0 ? 1 : (double) nonZero / ((long) samples * features);
+        }
+    }
+
+    private Result train(Network network, Inputs inputs, float[] y, int n, float[] validationX, int[] validationClasses,
+                         Listener listener, TrainerState resume, EpochEnd epochEnd) {
+        int features = network.inputSize();
         int outputs = network.outputSize();
         int batch = Math.min(settings.batchSize(), n);
         int batches = (n + batch - 1) / batch;
+        TrainingLayout layout = TrainingLayout.choose(network, kernels, inputs.density(n, features));
         Backprop backprop = new Backprop(network, kernels, batch);
-        float[] params = network.parameters();
+        float[] params = network.parameters();          // the network's layout
+        float[] work = layout.trainingArray(params);     // the layout the step runs in (the same array if dense)
         float[] grads = new float[params.length];
-        float[] xb = new float[batch * inputs];
+        float[] xb = layout.sparse() ? null : new float[batch * features];
+        SparseBatch sb = layout.sparse() ? new SparseBatch(features, batch, batch * features) : null;
         float[] yb = new float[batch * outputs];
         Optimizer optimizer = Optimizer.create(settings.optimizer(), params.length, settings.momentum());
         int v = validationClasses.length;
@@ -110,8 +199,17 @@ public final class MinibatchTrainer {
                 bestAccuracy = resume.validationAccuracies()[bestEpoch];
                 System.arraycopy(resume.bestParameters(), 0, best, 0, best.length);
             }
-            optimizer.restore(resume.optimizerSteps(), resume.optimizerState());
+            float[][] saved = resume.optimizerState();
+            float[][] state = new float[saved.length][];
+            for (int i = 0; i < saved.length; i++) {
+                state[i] = saved[i].length == params.length ? layout.trainingArray(saved[i]) : saved[i];
+                if (state[i] != saved[i]) {
+                    layout.toTraining(saved[i], state[i]);
+                }
+            }
+            optimizer.restore(resume.optimizerSteps(), state);
         }
+        layout.toTraining(params, work);
         for (int epoch = first; epoch < settings.epochs(); epoch++) {
             long start = System.nanoTime();
             float lr = settings.schedule().rate(settings.learningRate(), epoch, settings.epochs());
@@ -122,23 +220,42 @@ public final class MinibatchTrainer {
                 int from = b * batch;
                 int rows = Math.min(batch, n - from);
                 for (int r = 0; r < rows; r++) {
-                    int sample = order[from + r];
-                    System.arraycopy(x, sample * inputs, xb, r * inputs, inputs);
-                    System.arraycopy(y, sample * outputs, yb, r * outputs, outputs);
+                    System.arraycopy(y, order[from + r] * outputs, yb, r * outputs, outputs);
                 }
-                backprop.forward(xb, 0, rows);
-                double loss = backprop.loss(yb, rows);
+                // forward, loss, backward, update
+                double loss;
+                if (layout.sparse()) {
+                    sb.clear();
+                    for (int r = 0; r < rows; r++) {
+                        inputs.sparse(order[from + r], sb);
+                    }
+                    sb.finish();
+                    backprop.forward(work, sb);
+                    loss = backprop.loss(yb, rows);
+                    if (Double.isFinite(loss)) {
+                        backprop.backward(work, sb, yb, grads);
+                    }
+                } else {
+                    for (int r = 0; r < rows; r++) {
+                        inputs.dense(order[from + r], xb, r * features);
+                    }
+                    backprop.forward(xb, 0, rows);
+                    loss = backprop.loss(yb, rows);
+                    if (Double.isFinite(loss)) {
+                        backprop.backward(xb, 0, yb, rows, grads);
+                    }
+                }
                 if (!Double.isFinite(loss)) {
                     System.arraycopy(best, 0, params, 0, params.length);
                     throw new TrainingDivergedException(epoch, loss);
                 }
-                backprop.backward(xb, 0, yb, rows, grads);
-                addWeightDecay(network, grads);
-                optimizer.step(kernels, params, grads, lr);
+                addWeightDecay(network, work, grads);
+                optimizer.step(kernels, work, grads, lr);
                 lossSum += loss * rows;
                 seen += rows;
                 listener.batchDone(epoch, b + 1, batches, lossSum / seen);
             }
+            layout.toNetwork(work, params);
             double accuracy = v == 0 ? Double.NaN : accuracy(network, validationX, validationClasses);
             Epoch done = new Epoch(epoch, lossSum / seen, accuracy, lr, (System.nanoTime() - start) / 1e9);
             epochs.add(done);
@@ -152,7 +269,7 @@ public final class MinibatchTrainer {
                 continue;
             }
             try {
-                epochEnd.save(state(epochs, bestEpoch, best, optimizer));
+                epochEnd.save(state(epochs, bestEpoch, best, optimizer, layout, params.length));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
@@ -161,7 +278,8 @@ public final class MinibatchTrainer {
         return new Result(epochs, bestEpoch);
     }
 
-    private static TrainerState state(List<Epoch> epochs, int bestEpoch, float[] best, Optimizer optimizer) {
+    private static TrainerState state(List<Epoch> epochs, int bestEpoch, float[] best, Optimizer optimizer,
+                                      TrainingLayout layout, int parameterCount) {
         int n = epochs.size();
         double[] losses = new double[n], accuracies = new double[n], seconds = new double[n];
         float[] rates = new float[n];
@@ -171,15 +289,22 @@ public final class MinibatchTrainer {
             rates[e] = epochs.get(e).learningRate();
             seconds[e] = epochs.get(e).seconds();
         }
-        return new TrainerState(losses, accuracies, rates, seconds, bestEpoch, best.clone(), optimizer.steps(), optimizer.state());
+        float[][] state = optimizer.state();   // copies, in the training layout: saved in the network's
+        for (int i = 0; i < state.length; i++) {
+            if (state[i].length == parameterCount) {
+                float[] converted = new float[parameterCount];
+                layout.toNetwork(state[i], converted);
+                state[i] = converted;
+            }
+        }
+        return new TrainerState(losses, accuracies, rates, seconds, bestEpoch, best.clone(), optimizer.steps(), state);
     }
 
     /** L2 weight decay: adds λ·W to the gradient of every weight matrix (biases are not decayed). */
-    private void addWeightDecay(Network network, float[] grads) {
+    private void addWeightDecay(Network network, float[] params, float[] grads) {
         if (settings.weightDecay() == 0f) {
             return;
         }
-        float[] params = network.parameters();
         for (int l = 0; l < network.layerCount(); l++) {
             Layer layer = network.layer(l);
             kernels.axpy(grads, layer.weightOffset(), params, layer.weightOffset(), settings.weightDecay(),

@@ -2,6 +2,7 @@ package mnist.math.internal;
 
 import java.util.Objects;
 import mnist.math.Kernels;
+import mnist.math.SparseBatch;
 
 /**
  * What both backends share: argument checks, the split of work into contiguous chunks (one per
@@ -285,6 +286,89 @@ public abstract class AbstractKernels implements Kernels {
         });
     }
 
+    // ---- dense layer on sparse inputs -----------------------------------------------------------------
+
+    private void checkPanels(int out) {
+        if (out % sparsePanel() != 0) {
+            throw new IllegalArgumentException(out + " outputs are not a whole number of panels of " + sparsePanel());
+        }
+    }
+
+    @Override
+    public final void packPanels(float[] wp, int wpOff, float[] w, int wOff, int out, int in) {
+        dims(out, in);
+        checkPanels(out);
+        check("wp", wp, wpOff, (long) out * in);
+        check("w", w, wOff, (long) out * in);
+        int pw = sparsePanel();
+        parallel(out / pw, 1, Integer.MAX_VALUE, (long) out * in >= PAR_ELEMENTS, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                for (int j = 0; j < pw; j++) {
+                    int src = wOff + (p * pw + j) * in, dst = wpOff + p * in * pw + j;
+                    for (int k = 0; k < in; k++) {
+                        wp[dst + k * pw] = w[src + k];
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public final void unpackPanels(float[] w, int wOff, float[] wp, int wpOff, int out, int in) {
+        dims(out, in);
+        checkPanels(out);
+        check("w", w, wOff, (long) out * in);
+        check("wp", wp, wpOff, (long) out * in);
+        int pw = sparsePanel();
+        parallel(out / pw, 1, Integer.MAX_VALUE, (long) out * in >= PAR_ELEMENTS, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                for (int j = 0; j < pw; j++) {
+                    int dst = wOff + (p * pw + j) * in, src = wpOff + p * in * pw + j;
+                    for (int k = 0; k < in; k++) {
+                        w[dst + k] = wp[src + k * pw];
+                    }
+                }
+            }
+        });
+    }
+
+    /** Both sparse kernels split the work over panels: every panel is the same work, and no two share an output. */
+    @Override
+    public final synchronized void sparseLinearForward(float[] y, SparseBatch x, float[] wp, int wpOff,
+                                                       float[] b, int bOff, int out) {
+        int n = x.rows(), in = x.cols();
+        dims(out);
+        checkPanels(out);
+        sparseReady(x);
+        check("y", y, 0, (long) n * out);
+        check("wp", wp, wpOff, (long) in * out);
+        if (b != null) {
+            check("b", b, bOff, out);
+        }
+        parallel(out / sparsePanel(), 1, Integer.MAX_VALUE, (long) x.nonZeros() * out >= PAR_MACS,
+                (p0, p1) -> sparseForwardPanels(y, x, wp, wpOff, b, bOff, p0, p1, out));
+    }
+
+    @Override
+    public final synchronized void sparseWeightGrad(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int out,
+                                                    float scale) {
+        int n = x.rows(), in = x.cols();
+        dims(out);
+        checkPanels(out);
+        sparseReady(x);
+        check("dwp", dwp, dwpOff, (long) in * out);
+        check("dy", dy, 0, (long) n * out);
+        parallel(out / sparsePanel(), 1, Integer.MAX_VALUE, (long) x.nonZeros() * out >= PAR_MACS,
+                (p0, p1) -> sparseGradPanels(dwp, dwpOff, x, dy, p0, p1, out, scale));
+    }
+
+    private static void sparseReady(SparseBatch x) {
+        Objects.requireNonNull(x, "x");
+        if (!x.finished()) {
+            throw new IllegalStateException("sparse batch not finished");
+        }
+    }
+
     // ---- element-wise ------------------------------------------------------------------------------
 
     @Override
@@ -482,6 +566,20 @@ public abstract class AbstractKernels implements Kernels {
     protected abstract void broadcastGemm(float[] c, int cOff, int ldc, float[] a, int aOff, int aRs, int aTs,
                                           float[] b, int bOff, int ldb, int r0, int r1, int t0, int t1,
                                           int k0, int k1, boolean zero);
+
+    /**
+     * Panels [p0, p1) of y = x · wᵀ (+ b), w in panels: y[i][o] = (Σ over row i's non-zeros k, in column
+     * order, of x[i][k]·w[o][k], one fused multiply-add chain from +0) + b[o].
+     */
+    protected abstract void sparseForwardPanels(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff,
+                                                int p0, int p1, int out);
+
+    /**
+     * Panels [p0, p1) of dw = scale · dyᵀ · x, in panels: dw[o][k] = scale · (Σ over column k's non-zeros i,
+     * in row order, of x[i][k]·dy[i][o], one fused multiply-add chain from +0).
+     */
+    protected abstract void sparseGradPanels(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int p0, int p1,
+                                             int out, float scale);
 
     /** a[from, to) *= s. */
     protected abstract void scaleRange(float[] a, int from, int to, float s);

@@ -1,6 +1,7 @@
 package mnist.math.internal;
 
 import mnist.math.Backend;
+import mnist.math.SparseBatch;
 
 /**
  * The plain-Java twin of {@link SimdKernels}, written for speed too: register tiles of independent
@@ -21,6 +22,90 @@ public final class ScalarKernels extends AbstractKernels {
 
     private static float bias(float[] b, int bOff, int o) {
         return b == null ? 0f : b[bOff + o];
+    }
+
+    // ---- sparse inputs ---------------------------------------------------------------------------------
+
+    /** Outputs per panel of the sparse kernels' weights; each is done as two halves of 8 chains. */
+    private static final int PANEL = 16;
+
+    @Override
+    public int sparsePanel() {
+        return PANEL;
+    }
+
+    @Override
+    protected void sparseForwardPanels(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff,
+                                       int p0, int p1, int out) {
+        int[] start = x.rowStart(), col = x.rowCol();
+        float[] val = x.rowValue();
+        int in = x.cols();
+        for (int p = p0; p < p1; p++) {
+            for (int h = 0; h < PANEL; h += 8) {
+                int o = p * PANEL + h, base = wpOff + p * in * PANEL + h;
+                for (int i = 0; i < x.rows(); i++) {
+                    float c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+                    for (int e = start[i], end = start[i + 1]; e < end; e++) {
+                        float v = val[e];
+                        int w = base + col[e] * PANEL;
+                        c0 = Math.fma(v, wp[w], c0);
+                        c1 = Math.fma(v, wp[w + 1], c1);
+                        c2 = Math.fma(v, wp[w + 2], c2);
+                        c3 = Math.fma(v, wp[w + 3], c3);
+                        c4 = Math.fma(v, wp[w + 4], c4);
+                        c5 = Math.fma(v, wp[w + 5], c5);
+                        c6 = Math.fma(v, wp[w + 6], c6);
+                        c7 = Math.fma(v, wp[w + 7], c7);
+                    }
+                    int yo = i * out + o;
+                    y[yo] = c0 + bias(b, bOff, o);
+                    y[yo + 1] = c1 + bias(b, bOff, o + 1);
+                    y[yo + 2] = c2 + bias(b, bOff, o + 2);
+                    y[yo + 3] = c3 + bias(b, bOff, o + 3);
+                    y[yo + 4] = c4 + bias(b, bOff, o + 4);
+                    y[yo + 5] = c5 + bias(b, bOff, o + 5);
+                    y[yo + 6] = c6 + bias(b, bOff, o + 6);
+                    y[yo + 7] = c7 + bias(b, bOff, o + 7);
+                }
+            }
+        }
+    }
+
+    @Override
+    protected void sparseGradPanels(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int p0, int p1,
+                                    int out, float scale) {
+        int[] start = x.colStart(), row = x.colRow();
+        float[] val = x.colValue();
+        int in = x.cols();
+        for (int p = p0; p < p1; p++) {
+            for (int h = 0; h < PANEL; h += 8) {
+                int o = p * PANEL + h, base = dwpOff + p * in * PANEL + h;
+                for (int k = 0; k < in; k++) {
+                    float c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+                    for (int e = start[k], end = start[k + 1]; e < end; e++) {
+                        float v = val[e];
+                        int g = row[e] * out + o;
+                        c0 = Math.fma(dy[g], v, c0);
+                        c1 = Math.fma(dy[g + 1], v, c1);
+                        c2 = Math.fma(dy[g + 2], v, c2);
+                        c3 = Math.fma(dy[g + 3], v, c3);
+                        c4 = Math.fma(dy[g + 4], v, c4);
+                        c5 = Math.fma(dy[g + 5], v, c5);
+                        c6 = Math.fma(dy[g + 6], v, c6);
+                        c7 = Math.fma(dy[g + 7], v, c7);
+                    }
+                    int d = base + k * PANEL;
+                    dwp[d] = c0 * scale;
+                    dwp[d + 1] = c1 * scale;
+                    dwp[d + 2] = c2 * scale;
+                    dwp[d + 3] = c3 * scale;
+                    dwp[d + 4] = c4 * scale;
+                    dwp[d + 5] = c5 * scale;
+                    dwp[d + 6] = c6 * scale;
+                    dwp[d + 7] = c7 * scale;
+                }
+            }
+        }
     }
 
     // ---- GEMM --------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import mnist.math.Backend;
+import mnist.math.SparseBatch;
 
 /**
  * The Vector API kernels. Shapes: x (n, in), w (out, in), y (n, out), all row-major.
@@ -84,6 +85,218 @@ public final class SimdKernels extends AbstractKernels {
      * small batches and out < L) keeps 4 rows x 2 outputs. Vectors never cross a method boundary (that
      * would box them).
      */
+
+    // ---- sparse inputs: the first layer, visiting only the non-zero pixels ----------------------------
+    // The weights are in panels of SP = 4 vectors of outputs (see Kernels.packPanels): the weights of one
+    // input for a panel are one contiguous run, and a panel's weights one contiguous block. Both kernels
+    // go through x by column (input), each input's non-zeros in row order:
+    // - the forward keeps the input's weights for the panel in registers and adds v·w into the rows of
+    //   a panel of y kept contiguous (n x SP, in L1), a load, an fma and a store per vector;
+    // - the weight gradient keeps dw of two inputs in registers (eight chains, for both FMA units) and
+    //   reads the rows of a panel of dy kept contiguous.
+    // Each output is still one chain of fused multiply-adds over its non-zeros in order, as in the
+    // scalar twin and in the dense forward and weight gradient: all give the same bits. Per-thread
+    // scratch panels: nothing is allocated once they have grown to the batch.
+
+    /** Outputs per panel of the sparse kernels' weights. */
+    private static final int SP = 4 * L;
+
+    @Override
+    public int sparsePanel() {
+        return SP;
+    }
+
+    /** Per thread: one panel of y or dy, (n, SP) contiguous. */
+    private static final ThreadLocal<float[][]> PANEL = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private static float[] panelScratch(int n) {
+        float[][] holder = PANEL.get();
+        if (holder[0].length < n * SP) {
+            holder[0] = new float[n * SP];
+        }
+        return holder[0];
+    }
+
+    @Override
+    protected void sparseForwardPanels(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff,
+                                       int p0, int p1, int out) {
+        int in = x.cols(), n = x.rows(), n2 = n & ~1;
+        for (int p = p0; p < p1; p++) {
+            int base = wpOff + p * in * SP, o = p * SP;
+            for (int i = 0; i < n2; i += 2) {
+                sparseForward2Rows(y, x, wp, base, b, bOff, i, o, out);
+            }
+            if (n2 < n) {
+                sparseForwardRow(y, x, wp, base, b, bOff, n2, o, out);
+            }
+        }
+    }
+
+    /** y rows i and i + 1, outputs [o, o + SP): the rows' non-zeros in lockstep, then the rest of each. */
+    private static void sparseForward2Rows(float[] y, SparseBatch x, float[] wp, int base, float[] b, int bOff,
+                                           int i, int o, int out) {
+        int[] start = x.rowStart(), col = x.rowCol();
+        float[] val = x.rowValue();
+        int a0 = start[i], a1 = start[i + 1], a2 = start[i + 2];
+        int common = Math.min(a1 - a0, a2 - a1);
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        for (int j = 0; j < common; j++) {
+            FloatVector v = bc(val[a0 + j]);
+            int w = base + col[a0 + j] * SP;
+            c00 = v.fma(FloatVector.fromArray(SPECIES, wp, w), c00);
+            c01 = v.fma(FloatVector.fromArray(SPECIES, wp, w + L), c01);
+            c02 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 2 * L), c02);
+            c03 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 3 * L), c03);
+            v = bc(val[a1 + j]);
+            w = base + col[a1 + j] * SP;
+            c10 = v.fma(FloatVector.fromArray(SPECIES, wp, w), c10);
+            c11 = v.fma(FloatVector.fromArray(SPECIES, wp, w + L), c11);
+            c12 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 2 * L), c12);
+            c13 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 3 * L), c13);
+        }
+        for (int e = a0 + common; e < a1; e++) {
+            FloatVector v = bc(val[e]);
+            int w = base + col[e] * SP;
+            c00 = v.fma(FloatVector.fromArray(SPECIES, wp, w), c00);
+            c01 = v.fma(FloatVector.fromArray(SPECIES, wp, w + L), c01);
+            c02 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 2 * L), c02);
+            c03 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 3 * L), c03);
+        }
+        for (int e = a1 + common; e < a2; e++) {
+            FloatVector v = bc(val[e]);
+            int w = base + col[e] * SP;
+            c10 = v.fma(FloatVector.fromArray(SPECIES, wp, w), c10);
+            c11 = v.fma(FloatVector.fromArray(SPECIES, wp, w + L), c11);
+            c12 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 2 * L), c12);
+            c13 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 3 * L), c13);
+        }
+        int y0 = i * out + o, y1 = y0 + out;
+        FloatVector e0 = biasVector(b, bOff, o), e1 = biasVector(b, bOff, o + L);
+        FloatVector e2 = biasVector(b, bOff, o + 2 * L), e3 = biasVector(b, bOff, o + 3 * L);
+        c00.add(e0).intoArray(y, y0);
+        c01.add(e1).intoArray(y, y0 + L);
+        c02.add(e2).intoArray(y, y0 + 2 * L);
+        c03.add(e3).intoArray(y, y0 + 3 * L);
+        c10.add(e0).intoArray(y, y1);
+        c11.add(e1).intoArray(y, y1 + L);
+        c12.add(e2).intoArray(y, y1 + 2 * L);
+        c13.add(e3).intoArray(y, y1 + 3 * L);
+    }
+
+    /** One row of y, outputs [o, o + SP) (an odd last row). */
+    private static void sparseForwardRow(float[] y, SparseBatch x, float[] wp, int base, float[] b, int bOff,
+                                         int i, int o, int out) {
+        int[] start = x.rowStart(), col = x.rowCol();
+        float[] val = x.rowValue();
+        FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0;
+        for (int e = start[i], end = start[i + 1]; e < end; e++) {
+            FloatVector v = bc(val[e]);
+            int w = base + col[e] * SP;
+            c0 = v.fma(FloatVector.fromArray(SPECIES, wp, w), c0);
+            c1 = v.fma(FloatVector.fromArray(SPECIES, wp, w + L), c1);
+            c2 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 2 * L), c2);
+            c3 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 3 * L), c3);
+        }
+        int d = i * out + o;
+        c0.add(biasVector(b, bOff, o)).intoArray(y, d);
+        c1.add(biasVector(b, bOff, o + L)).intoArray(y, d + L);
+        c2.add(biasVector(b, bOff, o + 2 * L)).intoArray(y, d + 2 * L);
+        c3.add(biasVector(b, bOff, o + 3 * L)).intoArray(y, d + 3 * L);
+    }
+
+    @Override
+    protected void sparseGradPanels(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int p0, int p1,
+                                    int out, float scale) {
+        int in = x.cols(), n = x.rows(), in2 = in & ~1;
+        float[] dyp = panelScratch(n);
+        for (int p = p0; p < p1; p++) {
+            int o = p * SP, base = dwpOff + p * in * SP;
+            // the panel's columns of dy, contiguous: rows out floats apart would share a few cache sets
+            for (int i = 0; i < n; i++) {
+                int s = i * out + o, d = i * SP;
+                FloatVector.fromArray(SPECIES, dy, s).intoArray(dyp, d);
+                FloatVector.fromArray(SPECIES, dy, s + L).intoArray(dyp, d + L);
+                FloatVector.fromArray(SPECIES, dy, s + 2 * L).intoArray(dyp, d + 2 * L);
+                FloatVector.fromArray(SPECIES, dy, s + 3 * L).intoArray(dyp, d + 3 * L);
+            }
+            for (int k = 0; k < in2; k += 2) {
+                sparseGrad2Columns(dwp, base, x, dyp, k, scale);
+            }
+            if (in2 < in) {
+                sparseGradColumn(dwp, base, x, dyp, in2, scale);
+            }
+        }
+    }
+
+    /** dw inputs k and k + 1 of one panel: the two columns' non-zeros in lockstep, then the rest of each. */
+    private static void sparseGrad2Columns(float[] dwp, int base, SparseBatch x, float[] dyp, int k, float scale) {
+        int[] start = x.colStart(), row = x.colRow();
+        float[] val = x.colValue();
+        int a0 = start[k], a1 = start[k + 1], a2 = start[k + 2];
+        int common = Math.min(a1 - a0, a2 - a1);
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c02 = c00, c03 = c00;
+        FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        for (int j = 0; j < common; j++) {
+            FloatVector v = bc(val[a0 + j]);
+            int g = row[a0 + j] * SP;
+            c00 = FloatVector.fromArray(SPECIES, dyp, g).fma(v, c00);
+            c01 = FloatVector.fromArray(SPECIES, dyp, g + L).fma(v, c01);
+            c02 = FloatVector.fromArray(SPECIES, dyp, g + 2 * L).fma(v, c02);
+            c03 = FloatVector.fromArray(SPECIES, dyp, g + 3 * L).fma(v, c03);
+            v = bc(val[a1 + j]);
+            g = row[a1 + j] * SP;
+            c10 = FloatVector.fromArray(SPECIES, dyp, g).fma(v, c10);
+            c11 = FloatVector.fromArray(SPECIES, dyp, g + L).fma(v, c11);
+            c12 = FloatVector.fromArray(SPECIES, dyp, g + 2 * L).fma(v, c12);
+            c13 = FloatVector.fromArray(SPECIES, dyp, g + 3 * L).fma(v, c13);
+        }
+        for (int e = a0 + common; e < a1; e++) {
+            FloatVector v = bc(val[e]);
+            int g = row[e] * SP;
+            c00 = FloatVector.fromArray(SPECIES, dyp, g).fma(v, c00);
+            c01 = FloatVector.fromArray(SPECIES, dyp, g + L).fma(v, c01);
+            c02 = FloatVector.fromArray(SPECIES, dyp, g + 2 * L).fma(v, c02);
+            c03 = FloatVector.fromArray(SPECIES, dyp, g + 3 * L).fma(v, c03);
+        }
+        for (int e = a1 + common; e < a2; e++) {
+            FloatVector v = bc(val[e]);
+            int g = row[e] * SP;
+            c10 = FloatVector.fromArray(SPECIES, dyp, g).fma(v, c10);
+            c11 = FloatVector.fromArray(SPECIES, dyp, g + L).fma(v, c11);
+            c12 = FloatVector.fromArray(SPECIES, dyp, g + 2 * L).fma(v, c12);
+            c13 = FloatVector.fromArray(SPECIES, dyp, g + 3 * L).fma(v, c13);
+        }
+        int d = base + k * SP;
+        c00.mul(scale).intoArray(dwp, d);
+        c01.mul(scale).intoArray(dwp, d + L);
+        c02.mul(scale).intoArray(dwp, d + 2 * L);
+        c03.mul(scale).intoArray(dwp, d + 3 * L);
+        c10.mul(scale).intoArray(dwp, d + SP);
+        c11.mul(scale).intoArray(dwp, d + SP + L);
+        c12.mul(scale).intoArray(dwp, d + SP + 2 * L);
+        c13.mul(scale).intoArray(dwp, d + SP + 3 * L);
+    }
+
+    /** One input of one panel's dw (an odd last one). */
+    private static void sparseGradColumn(float[] dwp, int base, SparseBatch x, float[] dyp, int k, float scale) {
+        int[] start = x.colStart(), row = x.colRow();
+        float[] val = x.colValue();
+        FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0;
+        for (int e = start[k], end = start[k + 1]; e < end; e++) {
+            FloatVector v = bc(val[e]);
+            int g = row[e] * SP;
+            c0 = FloatVector.fromArray(SPECIES, dyp, g).fma(v, c0);
+            c1 = FloatVector.fromArray(SPECIES, dyp, g + L).fma(v, c1);
+            c2 = FloatVector.fromArray(SPECIES, dyp, g + 2 * L).fma(v, c2);
+            c3 = FloatVector.fromArray(SPECIES, dyp, g + 3 * L).fma(v, c3);
+        }
+        int d = base + k * SP;
+        c0.mul(scale).intoArray(dwp, d);
+        c1.mul(scale).intoArray(dwp, d + L);
+        c2.mul(scale).intoArray(dwp, d + 2 * L);
+        c3.mul(scale).intoArray(dwp, d + 3 * L);
+    }
 
     /** The forward packs w from this many rows on (below, packing would cost more than it saves). */
     static final int PACK_MIN_ROWS = 48;
@@ -546,6 +759,63 @@ public final class SimdKernels extends AbstractKernels {
             s50.intoArray(c, c5 + k);
             s51.intoArray(c, c5 + k + L);
         }
+        if (k < k1) {
+            gemmTail6(c, cOff, ldc, a, aOff, aRs, aTs, b, bOff, ldb, r, t0, t1, k, k1, zero);
+        }
+    }
+
+    /** Rows [r, r + 4): 4 x 2 vectors of C in registers, then 4 x 1, then scalar columns. */
+    private static void gemmTile4(float[] c, int cOff, int ldc, float[] a, int aOff, int aRs, int aTs,
+                                  float[] b, int bOff, int ldb, int r, int t0, int t1, int k0, int k1, boolean zero) {
+        int a0 = aOff + r * aRs, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs;
+        int c0 = cOff + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        int k = k0;
+        for (; k + 2 * L <= k1; k += 2 * L) {
+            FloatVector s00 = load(zero, c, c0 + k), s01 = load(zero, c, c0 + k + L);
+            FloatVector s10 = load(zero, c, c1 + k), s11 = load(zero, c, c1 + k + L);
+            FloatVector s20 = load(zero, c, c2 + k), s21 = load(zero, c, c2 + k + L);
+            FloatVector s30 = load(zero, c, c3 + k), s31 = load(zero, c, c3 + k + L);
+            for (int t = t0; t < t1; t++) {
+                int bt = bOff + t * ldb + k;
+                FloatVector b0 = FloatVector.fromArray(SPECIES, b, bt);
+                FloatVector b1 = FloatVector.fromArray(SPECIES, b, bt + L);
+                int at = t * aTs;
+                FloatVector v = bc(a[a0 + at]);
+                s00 = v.fma(b0, s00);
+                s01 = v.fma(b1, s01);
+                v = bc(a[a1 + at]);
+                s10 = v.fma(b0, s10);
+                s11 = v.fma(b1, s11);
+                v = bc(a[a2 + at]);
+                s20 = v.fma(b0, s20);
+                s21 = v.fma(b1, s21);
+                v = bc(a[a3 + at]);
+                s30 = v.fma(b0, s30);
+                s31 = v.fma(b1, s31);
+            }
+            s00.intoArray(c, c0 + k);
+            s01.intoArray(c, c0 + k + L);
+            s10.intoArray(c, c1 + k);
+            s11.intoArray(c, c1 + k + L);
+            s20.intoArray(c, c2 + k);
+            s21.intoArray(c, c2 + k + L);
+            s30.intoArray(c, c3 + k);
+            s31.intoArray(c, c3 + k + L);
+        }
+        if (k < k1) {
+            gemmTail4(c, cOff, ldc, a, aOff, aRs, aTs, b, bOff, ldb, r, t0, t1, k, k1, zero);
+        }
+    }
+
+    /**
+     * The columns of 6-row tile beyond its last pair of vectors: single vectors from k, then scalar
+     * columns. A method of its own, so that C2 compiles these loops from calls in which they ran (inside
+     * the tile, they run only for some shapes, e.g. 784 = 24·32 + 16: compiled cold, they box every vector).
+     */
+    private static void gemmTail6(float[] c, int cOff, int ldc, float[] a, int aOff, int aRs, int aTs,
+                                  float[] b, int bOff, int ldb, int r, int t0, int t1, int k, int k1, boolean zero) {
+        int a0 = aOff + r * aRs, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs, a4 = a3 + aRs, a5 = a4 + aRs;
+        int c0 = cOff + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
         for (; k + L <= k1; k += L) {
             FloatVector s0 = load(zero, c, c0 + k), s1 = load(zero, c, c1 + k), s2 = load(zero, c, c2 + k);
             FloatVector s3 = load(zero, c, c3 + k), s4 = load(zero, c, c4 + k), s5 = load(zero, c, c5 + k);
@@ -588,44 +858,15 @@ public final class SimdKernels extends AbstractKernels {
         }
     }
 
-    /** Rows [r, r + 4): 4 x 2 vectors of C in registers, then 4 x 1, then scalar columns. */
-    private static void gemmTile4(float[] c, int cOff, int ldc, float[] a, int aOff, int aRs, int aTs,
-                                  float[] b, int bOff, int ldb, int r, int t0, int t1, int k0, int k1, boolean zero) {
+    /**
+     * The columns of 4-row tile beyond its last pair of vectors: single vectors from k, then scalar
+     * columns. A method of its own, so that C2 compiles these loops from calls in which they ran (inside
+     * the tile, they run only for some shapes, e.g. 784 = 24·32 + 16: compiled cold, they box every vector).
+     */
+    private static void gemmTail4(float[] c, int cOff, int ldc, float[] a, int aOff, int aRs, int aTs,
+                                  float[] b, int bOff, int ldb, int r, int t0, int t1, int k, int k1, boolean zero) {
         int a0 = aOff + r * aRs, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs;
         int c0 = cOff + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
-        int k = k0;
-        for (; k + 2 * L <= k1; k += 2 * L) {
-            FloatVector s00 = load(zero, c, c0 + k), s01 = load(zero, c, c0 + k + L);
-            FloatVector s10 = load(zero, c, c1 + k), s11 = load(zero, c, c1 + k + L);
-            FloatVector s20 = load(zero, c, c2 + k), s21 = load(zero, c, c2 + k + L);
-            FloatVector s30 = load(zero, c, c3 + k), s31 = load(zero, c, c3 + k + L);
-            for (int t = t0; t < t1; t++) {
-                int bt = bOff + t * ldb + k;
-                FloatVector b0 = FloatVector.fromArray(SPECIES, b, bt);
-                FloatVector b1 = FloatVector.fromArray(SPECIES, b, bt + L);
-                int at = t * aTs;
-                FloatVector v = bc(a[a0 + at]);
-                s00 = v.fma(b0, s00);
-                s01 = v.fma(b1, s01);
-                v = bc(a[a1 + at]);
-                s10 = v.fma(b0, s10);
-                s11 = v.fma(b1, s11);
-                v = bc(a[a2 + at]);
-                s20 = v.fma(b0, s20);
-                s21 = v.fma(b1, s21);
-                v = bc(a[a3 + at]);
-                s30 = v.fma(b0, s30);
-                s31 = v.fma(b1, s31);
-            }
-            s00.intoArray(c, c0 + k);
-            s01.intoArray(c, c0 + k + L);
-            s10.intoArray(c, c1 + k);
-            s11.intoArray(c, c1 + k + L);
-            s20.intoArray(c, c2 + k);
-            s21.intoArray(c, c2 + k + L);
-            s30.intoArray(c, c3 + k);
-            s31.intoArray(c, c3 + k + L);
-        }
         for (; k + L <= k1; k += L) {
             FloatVector s0 = load(zero, c, c0 + k), s1 = load(zero, c, c1 + k);
             FloatVector s2 = load(zero, c, c2 + k), s3 = load(zero, c, c3 + k);

@@ -1,0 +1,62 @@
+package mnist.model;
+
+import java.util.SplittableRandom;
+import mnist.data.LabeledImages;
+import mnist.math.Kernels;
+import mnist.math.random.RandomSource;
+
+/**
+ * Gets the JIT's work done before the real data arrives. The Vector API is fast only once C2 has
+ * compiled a kernel; before that, every vector is an object, and the first epoch of a run used to take
+ * four times as long as the others. A warm-up trains a throwaway copy of the network, with the same
+ * shapes and settings, on synthetic digit-like images (about 19% of the pixels lit, in the middle of the
+ * image), so that the kernels, the step and the validation run often enough to be compiled: a caller
+ * runs it on a second thread while the data loads. It changes nothing that the real run computes.
+ */
+public final class Warmup {
+    private Warmup() {
+    }
+
+    /**
+     * Trains a copy of a network of {@code sizes} ({@code activation}, softmax output) with
+     * {@code settings} (its epochs replaced) for about {@code steps} steps on synthetic images of
+     * {@code side x side} pixels, with the given kernels. Returns the seconds it took.
+     */
+    public static double minibatch(Kernels kernels, int[] sizes, Activation activation, MinibatchSettings settings,
+                                   int side, int steps) {
+        long start = System.nanoTime();
+        int batch = settings.batchSize();
+        int n = batch * 8;
+        int epochs = Math.max(1, (steps + 7) / 8);
+        LabeledImages train = synthetic(n, side, sizes[sizes.length - 1], 1);
+        LabeledImages validation = synthetic(Math.min(512, n), side, sizes[sizes.length - 1], 2);
+        Network network = new Network(sizes, activation, Output.SOFTMAX);
+        RandomSource random = RandomSource.create("java", 1);
+        Initializer.defaultFor(activation).initialise(network, random);
+        MinibatchSettings s = new MinibatchSettings(epochs, batch, settings.optimizer(), settings.learningRate(),
+                settings.momentum(), settings.weightDecay(), settings.schedule());
+        new MinibatchTrainer(kernels, s, random).train(network, train, validation, new MinibatchTrainer.Listener() {
+        }, null, null);
+        Predictor.predict(network, kernels, validation.images(), validation.size());
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** n images like digits: pixels of the middle lit with probability 0.4, labels at random below classes. */
+    static LabeledImages synthetic(int n, int side, int classes, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        byte[] pixels = new byte[n * side * side];
+        int[] labels = new int[n];
+        int margin = side / 6;
+        for (int i = 0; i < n; i++) {
+            labels[i] = r.nextInt(Math.min(classes, LabeledImages.CLASSES));
+            for (int y = margin; y < side - margin; y++) {
+                for (int x = margin; x < side - margin; x++) {
+                    if (r.nextDouble() < 0.4) {
+                        pixels[(i * side + y) * side + x] = (byte) (1 + r.nextInt(255));
+                    }
+                }
+            }
+        }
+        return LabeledImages.ofPixels("synthetic digits", side, side, pixels, labels);
+    }
+}
