@@ -44,10 +44,18 @@ public final class MinibatchTrainer {
     private final MinibatchSettings settings;
     private final RandomSource random;
 
+    private final boolean sparseInputs;
+
     public MinibatchTrainer(Kernels kernels, MinibatchSettings settings, RandomSource random) {
+        this(kernels, settings, random, true);
+    }
+
+    /** With {@code sparseInputs} false, the first layer always runs on the dense kernels (for tests). */
+    MinibatchTrainer(Kernels kernels, MinibatchSettings settings, RandomSource random, boolean sparseInputs) {
         this.kernels = kernels;
         this.settings = settings;
         this.random = random;
+        this.sparseInputs = sparseInputs;
     }
 
     /**
@@ -167,7 +175,7 @@ public final class MinibatchTrainer {
         int outputs = network.outputSize();
         int batch = Math.min(settings.batchSize(), n);
         int batches = (n + batch - 1) / batch;
-        TrainingLayout layout = TrainingLayout.choose(network, kernels, inputs.density(n, features));
+        TrainingLayout layout = TrainingLayout.choose(network, kernels, sparseInputs ? inputs.density(n, features) : 1);
         Backprop backprop = new Backprop(network, kernels, batch);
         float[] params = network.parameters();          // the network's layout
         float[] work = layout.trainingArray(params);     // the layout the step runs in (the same array if dense)

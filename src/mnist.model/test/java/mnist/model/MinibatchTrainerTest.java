@@ -44,6 +44,46 @@ class MinibatchTrainerTest {
         return network;
     }
 
+    /**
+     * The first layer on sparse inputs (weights in panels, images as bytes) against the dense kernels
+     * (images as floats): the same parameters, bit for bit, at 1 and 2 threads, for every optimizer.
+     */
+    @Test
+    void sparseFirstLayerTrainsAsTheDenseOneBitForBit() {
+        for (Backend backend : Backend.values()) {
+            for (Optimizer.Kind kind : Optimizer.Kind.values()) {
+                float[] reference = null;
+                for (int threads = 1; threads <= 2; threads++) {
+                    for (boolean sparse : new boolean[] {false, true}) {
+                        try (Kernels kernels = Kernels.create(backend, threads)) {
+                            int hidden = 4 * kernels.sparsePanel();   // a whole number of panels at any width
+                            Network network = new Network(new int[] {784, hidden, 10}, Activation.RELU, Output.SOFTMAX);
+                            RandomSource random = RandomSource.create("java", 7);
+                            Initializer.HE.initialise(network, random);
+                            MinibatchSettings settings = new MinibatchSettings(2, 64, kind, kind.defaultLearningRate(),
+                                    0.9f, 1e-4f, Schedule.COSINE);
+                            MinibatchTrainer trainer = new MinibatchTrainer(kernels, settings, random, sparse);
+                            LabeledImages part = train.subset(0, 1024);   // whole batches: the dense forward packs from 48 rows
+                            MinibatchTrainer.Result result = sparse
+                                    ? trainer.train(network, part, validation, new MinibatchTrainer.Listener() { }, null, null)
+                                    : trainer.train(network, part.images(), part.oneHot(10), part.size(),
+                                            validation.images(), validation.labels(), new MinibatchTrainer.Listener() { });
+                            assertTrue(result.best().validationAccuracy() > 0.5, backend + " " + kind + ": it learns");
+                            if (reference == null) {
+                                reference = network.parameters().clone();
+                            } else {
+                                assertArrayEquals(reference, network.parameters(), backend + " " + kind + ", "
+                                        + threads + " threads, " + (sparse ? "sparse" : "dense") + " first layer");
+                            }
+                        }
+                    }
+                }
+                System.out.printf("sparse vs dense first layer, %s %s: OK, %d parameters bit for bit at 1 and 2 threads%n",
+                        backend.id(), kind.id(), reference.length);
+            }
+        }
+    }
+
     @Test
     void everyOptimizerLearnsAndTheBestEpochIsKept() {
         for (Optimizer.Kind kind : Optimizer.Kind.values()) {
