@@ -91,7 +91,7 @@ public final class MinibatchTrainer {
         if ((long) n * inputs > x.length) {
             throw new IllegalArgumentException(n + " samples of " + inputs + " inputs do not fit in " + x.length + " values");
         }
-        return train(network, new Inputs() {
+        return train(network, new TrainingInputs() {
             @Override
             public void dense(int sample, float[] dst, int off) {
                 System.arraycopy(x, sample * inputs, dst, off, inputs);
@@ -121,7 +121,7 @@ public final class MinibatchTrainer {
         }
         byte[] pixels = train.pixelBytes();
         int features = train.features();
-        Inputs inputs = pixels == null ? null : new Inputs() {
+        TrainingInputs inputs = pixels == null ? null : new TrainingInputs() {
             @Override
             public void dense(int sample, float[] dst, int off) {
                 train.copyImage(sample, dst, off);
@@ -146,44 +146,16 @@ public final class MinibatchTrainer {
         return train(network, inputs, y, train.size(), validationX, validation.labels(), listener, resume, epochEnd);
     }
 
-    /** Where the trainer gathers its batches from. */
-    private interface Inputs {
-        /** Writes sample {@code sample}'s inputs into dst from off. */
-        void dense(int sample, float[] dst, int off);
-
-        /** Appends sample {@code sample}'s inputs as a row of dst. */
-        void sparse(int sample, SparseBatch dst);
-
-        boolean isZero(int sample, int feature);
-
-        /** The share of non-zero inputs over up to the first 1,000 samples. */
-        default double density(int n, int features) {
-            int samples = Math.min(n, 1000);
-            long nonZero = 0;
-            for (int i = 0; i < samples; i++) {
-                for (int f = 0; f < features; f++) {
-                    nonZero += isZero(i, f) ? 0 : 1;
-                }
-            }
-            return samples == 0 ? 1 : (double) nonZero / ((long) samples * features);
-        }
-    }
-
-    private Result train(Network network, Inputs inputs, float[] y, int n, float[] validationX, int[] validationClasses,
+    private Result train(Network network, TrainingInputs inputs, float[] y, int n, float[] validationX, int[] validationClasses,
                          Listener listener, TrainerState resume, EpochEnd epochEnd) {
         int features = network.inputSize();
-        int outputs = network.outputSize();
         int batch = Math.min(settings.batchSize(), n);
         int batches = (n + batch - 1) / batch;
         TrainingLayout layout = TrainingLayout.choose(network, kernels, sparseInputs ? inputs.density(n, features) : 1);
-        Backprop backprop = new Backprop(network, kernels, batch);
         float[] params = network.parameters();          // the network's layout
-        float[] work = layout.trainingArray(params);     // the layout the step runs in (the same array if dense)
-        float[] grads = new float[params.length];
-        float[] xb = layout.sparse() ? null : new float[batch * features];
-        SparseBatch sb = layout.sparse() ? new SparseBatch(features, batch, batch * features) : null;
-        float[] yb = new float[batch * outputs];
         Optimizer optimizer = Optimizer.create(settings.optimizer(), params.length, settings.momentum());
+        TrainingStep step = new TrainingStep(network, kernels, layout, inputs, y, batch, optimizer, settings.weightDecay());
+        float[] work = step.parameters();                // the layout the step runs in (params itself if dense)
         int v = validationClasses.length;
 
         List<Epoch> epochs = new ArrayList<>();
@@ -217,7 +189,6 @@ public final class MinibatchTrainer {
             }
             optimizer.restore(resume.optimizerSteps(), state);
         }
-        layout.toTraining(params, work);
         for (int epoch = first; epoch < settings.epochs(); epoch++) {
             long start = System.nanoTime();
             float lr = settings.schedule().rate(settings.learningRate(), epoch, settings.epochs());
@@ -227,38 +198,11 @@ public final class MinibatchTrainer {
             for (int b = 0; b < batches; b++) {
                 int from = b * batch;
                 int rows = Math.min(batch, n - from);
-                for (int r = 0; r < rows; r++) {
-                    System.arraycopy(y, order[from + r] * outputs, yb, r * outputs, outputs);
-                }
-                // forward, loss, backward, update
-                double loss;
-                if (layout.sparse()) {
-                    sb.clear();
-                    for (int r = 0; r < rows; r++) {
-                        inputs.sparse(order[from + r], sb);
-                    }
-                    sb.finish();
-                    backprop.forward(work, sb);
-                    loss = backprop.loss(yb, rows);
-                    if (Double.isFinite(loss)) {
-                        backprop.backward(work, sb, yb, grads);
-                    }
-                } else {
-                    for (int r = 0; r < rows; r++) {
-                        inputs.dense(order[from + r], xb, r * features);
-                    }
-                    backprop.forward(xb, 0, rows);
-                    loss = backprop.loss(yb, rows);
-                    if (Double.isFinite(loss)) {
-                        backprop.backward(xb, 0, yb, rows, grads);
-                    }
-                }
+                double loss = step.run(order, from, rows, lr);
                 if (!Double.isFinite(loss)) {
                     System.arraycopy(best, 0, params, 0, params.length);
                     throw new TrainingDivergedException(epoch, loss);
                 }
-                addWeightDecay(network, work, grads);
-                optimizer.step(kernels, work, grads, lr);
                 lossSum += loss * rows;
                 seen += rows;
                 listener.batchDone(epoch, b + 1, batches, lossSum / seen);
@@ -306,18 +250,6 @@ public final class MinibatchTrainer {
             }
         }
         return new TrainerState(losses, accuracies, rates, seconds, bestEpoch, best.clone(), optimizer.steps(), state);
-    }
-
-    /** L2 weight decay: adds λ·W to the gradient of every weight matrix (biases are not decayed). */
-    private void addWeightDecay(Network network, float[] params, float[] grads) {
-        if (settings.weightDecay() == 0f) {
-            return;
-        }
-        for (int l = 0; l < network.layerCount(); l++) {
-            Layer layer = network.layer(l);
-            kernels.axpy(grads, layer.weightOffset(), params, layer.weightOffset(), settings.weightDecay(),
-                    layer.out() * layer.in());
-        }
     }
 
     private double accuracy(Network network, float[] x, int[] classes) {

@@ -39,30 +39,25 @@ public final class SimdKernels extends AbstractKernels {
     private static final VectorShuffle<Float> X8 = L >= 16 ? VectorShuffle.fromOp(SPECIES, i -> i ^ 8) : null;
 
     /**
-     * The sum of the lanes in a fixed pairwise order. Not reduceLanes(ADD): its order is unspecified
+     * The sum of the L lanes stored at lanes[off..], in a fixed pairwise order. Not reduceLanes(ADD): its order is unspecified
      * and does differ between the interpreter (sequential) and C2 (a tree, at least for 4 lanes),
      * which broke bit-identical results across calls. Lane-wise adds and shuffles are exact
      * operations, so this gives the same bits in every JIT tier.
      */
-    private static float sumLanes(FloatVector v) {
-        if (L >= 16) {
-            v = v.add(v.rearrange(X8));
+    private static float sumLanes(float[] lanes, int off) {
+        for (int h = L / 2; h >= 1; h /= 2) {   // lane i += lane i + h: the tree of v + v.rearrange(i ^ h)
+            for (int i = 0; i < h; i++) {
+                lanes[off + i] += lanes[off + i + h];
+            }
         }
-        if (L >= 8) {
-            v = v.add(v.rearrange(X4));
-        }
-        if (L >= 4) {
-            v = v.add(v.rearrange(X2));
-        }
-        if (L >= 2) {
-            v = v.add(v.rearrange(X1));
-        }
-        return v.lane(0);
+        return lanes[off];
     }
 
-    private static FloatVector bc(float v) {
-        return FloatVector.broadcast(SPECIES, v);
-    }
+    /**
+     * Per thread: room for the lanes of 8 vectors, for {@link #sumLanes}. The accumulators are stored
+     * there in the kernel itself: a vector handed to a method that C2 does not inline is boxed.
+     */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[8 * L]);
 
     private static float bias(float[] b, int bOff, int o) {
         return b == null ? 0f : b[bOff + o];
@@ -142,13 +137,13 @@ public final class SimdKernels extends AbstractKernels {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         for (int j = 0; j < common; j++) {
-            FloatVector v = bc(val[a0 + j]);
+            FloatVector v = FloatVector.broadcast(SPECIES, val[a0 + j]);
             int w = base + col[a0 + j] * SP;
             c00 = v.fma(FloatVector.fromArray(SPECIES, wp, w), c00);
             c01 = v.fma(FloatVector.fromArray(SPECIES, wp, w + L), c01);
             c02 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 2 * L), c02);
             c03 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 3 * L), c03);
-            v = bc(val[a1 + j]);
+            v = FloatVector.broadcast(SPECIES, val[a1 + j]);
             w = base + col[a1 + j] * SP;
             c10 = v.fma(FloatVector.fromArray(SPECIES, wp, w), c10);
             c11 = v.fma(FloatVector.fromArray(SPECIES, wp, w + L), c11);
@@ -156,7 +151,7 @@ public final class SimdKernels extends AbstractKernels {
             c13 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 3 * L), c13);
         }
         for (int e = a0 + common; e < a1; e++) {
-            FloatVector v = bc(val[e]);
+            FloatVector v = FloatVector.broadcast(SPECIES, val[e]);
             int w = base + col[e] * SP;
             c00 = v.fma(FloatVector.fromArray(SPECIES, wp, w), c00);
             c01 = v.fma(FloatVector.fromArray(SPECIES, wp, w + L), c01);
@@ -164,7 +159,7 @@ public final class SimdKernels extends AbstractKernels {
             c03 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 3 * L), c03);
         }
         for (int e = a1 + common; e < a2; e++) {
-            FloatVector v = bc(val[e]);
+            FloatVector v = FloatVector.broadcast(SPECIES, val[e]);
             int w = base + col[e] * SP;
             c10 = v.fma(FloatVector.fromArray(SPECIES, wp, w), c10);
             c11 = v.fma(FloatVector.fromArray(SPECIES, wp, w + L), c11);
@@ -191,7 +186,7 @@ public final class SimdKernels extends AbstractKernels {
         float[] val = x.rowValue();
         FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0;
         for (int e = start[i], end = start[i + 1]; e < end; e++) {
-            FloatVector v = bc(val[e]);
+            FloatVector v = FloatVector.broadcast(SPECIES, val[e]);
             int w = base + col[e] * SP;
             c0 = v.fma(FloatVector.fromArray(SPECIES, wp, w), c0);
             c1 = v.fma(FloatVector.fromArray(SPECIES, wp, w + L), c1);
@@ -238,13 +233,13 @@ public final class SimdKernels extends AbstractKernels {
         FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c02 = c00, c03 = c00;
         FloatVector c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         for (int j = 0; j < common; j++) {
-            FloatVector v = bc(val[a0 + j]);
+            FloatVector v = FloatVector.broadcast(SPECIES, val[a0 + j]);
             int g = row[a0 + j] * SP;
             c00 = FloatVector.fromArray(SPECIES, dyp, g).fma(v, c00);
             c01 = FloatVector.fromArray(SPECIES, dyp, g + L).fma(v, c01);
             c02 = FloatVector.fromArray(SPECIES, dyp, g + 2 * L).fma(v, c02);
             c03 = FloatVector.fromArray(SPECIES, dyp, g + 3 * L).fma(v, c03);
-            v = bc(val[a1 + j]);
+            v = FloatVector.broadcast(SPECIES, val[a1 + j]);
             g = row[a1 + j] * SP;
             c10 = FloatVector.fromArray(SPECIES, dyp, g).fma(v, c10);
             c11 = FloatVector.fromArray(SPECIES, dyp, g + L).fma(v, c11);
@@ -252,7 +247,7 @@ public final class SimdKernels extends AbstractKernels {
             c13 = FloatVector.fromArray(SPECIES, dyp, g + 3 * L).fma(v, c13);
         }
         for (int e = a0 + common; e < a1; e++) {
-            FloatVector v = bc(val[e]);
+            FloatVector v = FloatVector.broadcast(SPECIES, val[e]);
             int g = row[e] * SP;
             c00 = FloatVector.fromArray(SPECIES, dyp, g).fma(v, c00);
             c01 = FloatVector.fromArray(SPECIES, dyp, g + L).fma(v, c01);
@@ -260,7 +255,7 @@ public final class SimdKernels extends AbstractKernels {
             c03 = FloatVector.fromArray(SPECIES, dyp, g + 3 * L).fma(v, c03);
         }
         for (int e = a1 + common; e < a2; e++) {
-            FloatVector v = bc(val[e]);
+            FloatVector v = FloatVector.broadcast(SPECIES, val[e]);
             int g = row[e] * SP;
             c10 = FloatVector.fromArray(SPECIES, dyp, g).fma(v, c10);
             c11 = FloatVector.fromArray(SPECIES, dyp, g + L).fma(v, c11);
@@ -284,7 +279,7 @@ public final class SimdKernels extends AbstractKernels {
         float[] val = x.colValue();
         FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0, c2 = c0, c3 = c0;
         for (int e = start[k], end = start[k + 1]; e < end; e++) {
-            FloatVector v = bc(val[e]);
+            FloatVector v = FloatVector.broadcast(SPECIES, val[e]);
             int g = row[e] * SP;
             c0 = FloatVector.fromArray(SPECIES, dyp, g).fma(v, c0);
             c1 = FloatVector.fromArray(SPECIES, dyp, g + L).fma(v, c1);
@@ -361,22 +356,22 @@ public final class SimdKernels extends AbstractKernels {
                     int pk = base + k * P;
                     FloatVector b0 = FloatVector.fromArray(SPECIES, packed, pk);
                     FloatVector b1 = FloatVector.fromArray(SPECIES, packed, pk + L);
-                    FloatVector v = bc(x[x0 + k]);
+                    FloatVector v = FloatVector.broadcast(SPECIES, x[x0 + k]);
                     c00 = v.fma(b0, c00);
                     c01 = v.fma(b1, c01);
-                    v = bc(x[x1 + k]);
+                    v = FloatVector.broadcast(SPECIES, x[x1 + k]);
                     c10 = v.fma(b0, c10);
                     c11 = v.fma(b1, c11);
-                    v = bc(x[x2 + k]);
+                    v = FloatVector.broadcast(SPECIES, x[x2 + k]);
                     c20 = v.fma(b0, c20);
                     c21 = v.fma(b1, c21);
-                    v = bc(x[x3 + k]);
+                    v = FloatVector.broadcast(SPECIES, x[x3 + k]);
                     c30 = v.fma(b0, c30);
                     c31 = v.fma(b1, c31);
-                    v = bc(x[x4 + k]);
+                    v = FloatVector.broadcast(SPECIES, x[x4 + k]);
                     c40 = v.fma(b0, c40);
                     c41 = v.fma(b1, c41);
-                    v = bc(x[x5 + k]);
+                    v = FloatVector.broadcast(SPECIES, x[x5 + k]);
                     c50 = v.fma(b0, c50);
                     c51 = v.fma(b1, c51);
                 }
@@ -419,7 +414,7 @@ public final class SimdKernels extends AbstractKernels {
                 int base = p * in * P;
                 FloatVector c0 = FloatVector.zero(SPECIES), c1 = c0;
                 for (int k = 0; k < in; k++) {
-                    FloatVector v = bc(x[x0 + k]);
+                    FloatVector v = FloatVector.broadcast(SPECIES, x[x0 + k]);
                     c0 = v.fma(FloatVector.fromArray(SPECIES, packed, base + k * P), c0);
                     c1 = v.fma(FloatVector.fromArray(SPECIES, packed, base + k * P + L), c1);
                 }
@@ -443,6 +438,7 @@ public final class SimdKernels extends AbstractKernels {
     private static void forwardDot(float[] y, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
                                    int r0, int r1, int in, int out) {
         int kb = SPECIES.loopBound(in);
+        float[] lanes = LANES.get();
         int i = r0;
         for (; i + 4 <= r1; i += 4) {
             int x0 = xOff + i * in, x1 = x0 + in, x2 = x1 + in, x3 = x2 + in;
@@ -469,14 +465,22 @@ public final class SimdKernels extends AbstractKernels {
                 }
                 float e0 = bias(b, bOff, o), e1 = bias(b, bOff, o + 1);
                 int y0 = i * out + o, y1 = y0 + out, y2 = y1 + out, y3 = y2 + out;
-                y[y0] = tail(sumLanes(c00), x, x0, w, w0, kb, in) + e0;
-                y[y0 + 1] = tail(sumLanes(c01), x, x0, w, w1, kb, in) + e1;
-                y[y1] = tail(sumLanes(c10), x, x1, w, w0, kb, in) + e0;
-                y[y1 + 1] = tail(sumLanes(c11), x, x1, w, w1, kb, in) + e1;
-                y[y2] = tail(sumLanes(c20), x, x2, w, w0, kb, in) + e0;
-                y[y2 + 1] = tail(sumLanes(c21), x, x2, w, w1, kb, in) + e1;
-                y[y3] = tail(sumLanes(c30), x, x3, w, w0, kb, in) + e0;
-                y[y3 + 1] = tail(sumLanes(c31), x, x3, w, w1, kb, in) + e1;
+                c00.intoArray(lanes, 0);
+                c01.intoArray(lanes, L);
+                c10.intoArray(lanes, 2 * L);
+                c11.intoArray(lanes, 3 * L);
+                c20.intoArray(lanes, 4 * L);
+                c21.intoArray(lanes, 5 * L);
+                c30.intoArray(lanes, 6 * L);
+                c31.intoArray(lanes, 7 * L);
+                y[y0] = tail(sumLanes(lanes, 0), x, x0, w, w0, kb, in) + e0;
+                y[y0 + 1] = tail(sumLanes(lanes, L), x, x0, w, w1, kb, in) + e1;
+                y[y1] = tail(sumLanes(lanes, 2 * L), x, x1, w, w0, kb, in) + e0;
+                y[y1 + 1] = tail(sumLanes(lanes, 3 * L), x, x1, w, w1, kb, in) + e1;
+                y[y2] = tail(sumLanes(lanes, 4 * L), x, x2, w, w0, kb, in) + e0;
+                y[y2 + 1] = tail(sumLanes(lanes, 5 * L), x, x2, w, w1, kb, in) + e1;
+                y[y3] = tail(sumLanes(lanes, 6 * L), x, x3, w, w0, kb, in) + e0;
+                y[y3 + 1] = tail(sumLanes(lanes, 7 * L), x, x3, w, w1, kb, in) + e1;
             }
             for (; o < out; o++) {
                 int w0 = wOff + o * in;
@@ -489,10 +493,14 @@ public final class SimdKernels extends AbstractKernels {
                     c3 = FloatVector.fromArray(SPECIES, x, x3 + k).fma(bk, c3);
                 }
                 float e = bias(b, bOff, o);
-                y[i * out + o] = tail(sumLanes(c0), x, x0, w, w0, kb, in) + e;
-                y[(i + 1) * out + o] = tail(sumLanes(c1), x, x1, w, w0, kb, in) + e;
-                y[(i + 2) * out + o] = tail(sumLanes(c2), x, x2, w, w0, kb, in) + e;
-                y[(i + 3) * out + o] = tail(sumLanes(c3), x, x3, w, w0, kb, in) + e;
+                c0.intoArray(lanes, 0);
+                c1.intoArray(lanes, L);
+                c2.intoArray(lanes, 2 * L);
+                c3.intoArray(lanes, 3 * L);
+                y[i * out + o] = tail(sumLanes(lanes, 0), x, x0, w, w0, kb, in) + e;
+                y[(i + 1) * out + o] = tail(sumLanes(lanes, L), x, x1, w, w0, kb, in) + e;
+                y[(i + 2) * out + o] = tail(sumLanes(lanes, 2 * L), x, x2, w, w0, kb, in) + e;
+                y[(i + 3) * out + o] = tail(sumLanes(lanes, 3 * L), x, x3, w, w0, kb, in) + e;
             }
         }
         for (; i < r1; i++) {
@@ -503,7 +511,8 @@ public final class SimdKernels extends AbstractKernels {
                 for (int k = 0; k < kb; k += L) {
                     c = FloatVector.fromArray(SPECIES, x, x0 + k).fma(FloatVector.fromArray(SPECIES, w, w0 + k), c);
                 }
-                y[i * out + o] = tail(sumLanes(c), x, x0, w, w0, kb, in) + bias(b, bOff, o);
+                c.intoArray(lanes, 0);
+                y[i * out + o] = tail(sumLanes(lanes, 0), x, x0, w, w0, kb, in) + bias(b, bOff, o);
             }
         }
     }
@@ -533,7 +542,7 @@ public final class SimdKernels extends AbstractKernels {
             }
             for (int t = t0; t < t1; t++) {
                 float at = a[a0 + t * aTs];
-                FloatVector v = bc(at);
+                FloatVector v = FloatVector.broadcast(SPECIES, at);
                 int bt = bOff + t * ldb;
                 int k = k0;
                 for (; k < kv; k += L) {
@@ -638,22 +647,22 @@ public final class SimdKernels extends AbstractKernels {
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bOff + t * P);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bOff + t * P + L);
             int at = a0 + t;
-            FloatVector v = bc(ap[at]);
+            FloatVector v = FloatVector.broadcast(SPECIES, ap[at]);
             s00 = v.fma(b0, s00);
             s01 = v.fma(b1, s01);
-            v = bc(ap[at + 1 * terms]);
+            v = FloatVector.broadcast(SPECIES, ap[at + 1 * terms]);
             s10 = v.fma(b0, s10);
             s11 = v.fma(b1, s11);
-            v = bc(ap[at + 2 * terms]);
+            v = FloatVector.broadcast(SPECIES, ap[at + 2 * terms]);
             s20 = v.fma(b0, s20);
             s21 = v.fma(b1, s21);
-            v = bc(ap[at + 3 * terms]);
+            v = FloatVector.broadcast(SPECIES, ap[at + 3 * terms]);
             s30 = v.fma(b0, s30);
             s31 = v.fma(b1, s31);
-            v = bc(ap[at + 4 * terms]);
+            v = FloatVector.broadcast(SPECIES, ap[at + 4 * terms]);
             s40 = v.fma(b0, s40);
             s41 = v.fma(b1, s41);
-            v = bc(ap[at + 5 * terms]);
+            v = FloatVector.broadcast(SPECIES, ap[at + 5 * terms]);
             s50 = v.fma(b0, s50);
             s51 = v.fma(b1, s51);
         }
@@ -682,16 +691,16 @@ public final class SimdKernels extends AbstractKernels {
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bOff + t * P);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bOff + t * P + L);
             int at = a0 + t;
-            FloatVector v = bc(ap[at]);
+            FloatVector v = FloatVector.broadcast(SPECIES, ap[at]);
             s00 = v.fma(b0, s00);
             s01 = v.fma(b1, s01);
-            v = bc(ap[at + 1 * terms]);
+            v = FloatVector.broadcast(SPECIES, ap[at + 1 * terms]);
             s10 = v.fma(b0, s10);
             s11 = v.fma(b1, s11);
-            v = bc(ap[at + 2 * terms]);
+            v = FloatVector.broadcast(SPECIES, ap[at + 2 * terms]);
             s20 = v.fma(b0, s20);
             s21 = v.fma(b1, s21);
-            v = bc(ap[at + 3 * terms]);
+            v = FloatVector.broadcast(SPECIES, ap[at + 3 * terms]);
             s30 = v.fma(b0, s30);
             s31 = v.fma(b1, s31);
         }
@@ -727,22 +736,22 @@ public final class SimdKernels extends AbstractKernels {
                 FloatVector b0 = FloatVector.fromArray(SPECIES, b, bt);
                 FloatVector b1 = FloatVector.fromArray(SPECIES, b, bt + L);
                 int at = t * aTs;
-                FloatVector v = bc(a[a0 + at]);
+                FloatVector v = FloatVector.broadcast(SPECIES, a[a0 + at]);
                 s00 = v.fma(b0, s00);
                 s01 = v.fma(b1, s01);
-                v = bc(a[a1 + at]);
+                v = FloatVector.broadcast(SPECIES, a[a1 + at]);
                 s10 = v.fma(b0, s10);
                 s11 = v.fma(b1, s11);
-                v = bc(a[a2 + at]);
+                v = FloatVector.broadcast(SPECIES, a[a2 + at]);
                 s20 = v.fma(b0, s20);
                 s21 = v.fma(b1, s21);
-                v = bc(a[a3 + at]);
+                v = FloatVector.broadcast(SPECIES, a[a3 + at]);
                 s30 = v.fma(b0, s30);
                 s31 = v.fma(b1, s31);
-                v = bc(a[a4 + at]);
+                v = FloatVector.broadcast(SPECIES, a[a4 + at]);
                 s40 = v.fma(b0, s40);
                 s41 = v.fma(b1, s41);
-                v = bc(a[a5 + at]);
+                v = FloatVector.broadcast(SPECIES, a[a5 + at]);
                 s50 = v.fma(b0, s50);
                 s51 = v.fma(b1, s51);
             }
@@ -780,16 +789,16 @@ public final class SimdKernels extends AbstractKernels {
                 FloatVector b0 = FloatVector.fromArray(SPECIES, b, bt);
                 FloatVector b1 = FloatVector.fromArray(SPECIES, b, bt + L);
                 int at = t * aTs;
-                FloatVector v = bc(a[a0 + at]);
+                FloatVector v = FloatVector.broadcast(SPECIES, a[a0 + at]);
                 s00 = v.fma(b0, s00);
                 s01 = v.fma(b1, s01);
-                v = bc(a[a1 + at]);
+                v = FloatVector.broadcast(SPECIES, a[a1 + at]);
                 s10 = v.fma(b0, s10);
                 s11 = v.fma(b1, s11);
-                v = bc(a[a2 + at]);
+                v = FloatVector.broadcast(SPECIES, a[a2 + at]);
                 s20 = v.fma(b0, s20);
                 s21 = v.fma(b1, s21);
-                v = bc(a[a3 + at]);
+                v = FloatVector.broadcast(SPECIES, a[a3 + at]);
                 s30 = v.fma(b0, s30);
                 s31 = v.fma(b1, s31);
             }
@@ -822,12 +831,12 @@ public final class SimdKernels extends AbstractKernels {
             for (int t = t0; t < t1; t++) {
                 FloatVector bk = FloatVector.fromArray(SPECIES, b, bOff + t * ldb + k);
                 int at = t * aTs;
-                s0 = bc(a[a0 + at]).fma(bk, s0);
-                s1 = bc(a[a1 + at]).fma(bk, s1);
-                s2 = bc(a[a2 + at]).fma(bk, s2);
-                s3 = bc(a[a3 + at]).fma(bk, s3);
-                s4 = bc(a[a4 + at]).fma(bk, s4);
-                s5 = bc(a[a5 + at]).fma(bk, s5);
+                s0 = FloatVector.broadcast(SPECIES, a[a0 + at]).fma(bk, s0);
+                s1 = FloatVector.broadcast(SPECIES, a[a1 + at]).fma(bk, s1);
+                s2 = FloatVector.broadcast(SPECIES, a[a2 + at]).fma(bk, s2);
+                s3 = FloatVector.broadcast(SPECIES, a[a3 + at]).fma(bk, s3);
+                s4 = FloatVector.broadcast(SPECIES, a[a4 + at]).fma(bk, s4);
+                s5 = FloatVector.broadcast(SPECIES, a[a5 + at]).fma(bk, s5);
             }
             s0.intoArray(c, c0 + k);
             s1.intoArray(c, c1 + k);
@@ -873,10 +882,10 @@ public final class SimdKernels extends AbstractKernels {
             for (int t = t0; t < t1; t++) {
                 FloatVector bk = FloatVector.fromArray(SPECIES, b, bOff + t * ldb + k);
                 int at = t * aTs;
-                s0 = bc(a[a0 + at]).fma(bk, s0);
-                s1 = bc(a[a1 + at]).fma(bk, s1);
-                s2 = bc(a[a2 + at]).fma(bk, s2);
-                s3 = bc(a[a3 + at]).fma(bk, s3);
+                s0 = FloatVector.broadcast(SPECIES, a[a0 + at]).fma(bk, s0);
+                s1 = FloatVector.broadcast(SPECIES, a[a1 + at]).fma(bk, s1);
+                s2 = FloatVector.broadcast(SPECIES, a[a2 + at]).fma(bk, s2);
+                s3 = FloatVector.broadcast(SPECIES, a[a3 + at]).fma(bk, s3);
             }
             s0.intoArray(c, c0 + k);
             s1.intoArray(c, c1 + k);
@@ -940,16 +949,16 @@ public final class SimdKernels extends AbstractKernels {
      */
     static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(-104f).min(89f);
-        FloatVector kf = xc.fma(bc(LOG2E), bc(SHIFTER)).sub(SHIFTER);
-        FloatVector r = kf.fma(bc(-LN2_HI), xc);
-        r = kf.fma(bc(-LN2_LO), r);
-        FloatVector p = r.fma(bc(1f / 5040f), bc(1f / 720f));
-        p = p.fma(r, bc(1f / 120f));
-        p = p.fma(r, bc(1f / 24f));
-        p = p.fma(r, bc(1f / 6f));
-        p = p.fma(r, bc(0.5f));
-        p = p.fma(r, bc(1f));
-        p = p.fma(r, bc(1f));
+        FloatVector kf = xc.fma(FloatVector.broadcast(SPECIES, LOG2E), FloatVector.broadcast(SPECIES, SHIFTER)).sub(SHIFTER);
+        FloatVector r = kf.fma(FloatVector.broadcast(SPECIES, -LN2_HI), xc);
+        r = kf.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
+        FloatVector p = r.fma(FloatVector.broadcast(SPECIES, 1f / 5040f), FloatVector.broadcast(SPECIES, 1f / 720f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 1f / 120f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 1f / 24f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 1f / 6f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 1f));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, 1f));
         IntVector k = (IntVector) kf.convert(VectorOperators.F2I, 0);
         IntVector k1 = k.lanewise(VectorOperators.ASHR, 1);
         IntVector k2 = k.sub(k1);
@@ -959,19 +968,42 @@ public final class SimdKernels extends AbstractKernels {
     }
 
     /**
+     * {@link #exp(FloatVector)} for one value, operation for operation: the same bits as a lane of the
+     * vector version. For the tails of short rows (softmax over 10 classes), which masked vector
+     * operations would do slower, and on AVX2 without C2's intrinsics (boxing every vector).
+     */
+    static float expScalar(float x) {
+        float xc = Math.min(Math.max(x, -104f), 89f);
+        float kf = Math.fma(xc, LOG2E, SHIFTER) - SHIFTER;
+        float r = Math.fma(kf, -LN2_HI, xc);
+        r = Math.fma(kf, -LN2_LO, r);
+        float p = Math.fma(r, 1f / 5040f, 1f / 720f);
+        p = Math.fma(p, r, 1f / 120f);
+        p = Math.fma(p, r, 1f / 24f);
+        p = Math.fma(p, r, 1f / 6f);
+        p = Math.fma(p, r, 0.5f);
+        p = Math.fma(p, r, 1f);
+        p = Math.fma(p, r, 1f);
+        int k = (int) kf;
+        int k1 = k >> 1;
+        int k2 = k - k1;
+        return p * Float.intBitsToFloat((k1 + 127) << 23) * Float.intBitsToFloat((k2 + 127) << 23);
+    }
+
+    /**
      * log1p(e) for e in [0, 1]: 2·atanh(s) with s = e / (2 + e) in [0, 1/3], by its odd series up to
      * s^15 (truncation below 2e-9 relative). Inline and tier-independent like {@link #exp}.
      */
     static FloatVector log1pUnit(FloatVector e) {
         FloatVector s = e.div(e.add(2f));
         FloatVector s2 = s.mul(s);
-        FloatVector q = s2.fma(bc(1f / 15f), bc(1f / 13f));
-        q = q.fma(s2, bc(1f / 11f));
-        q = q.fma(s2, bc(1f / 9f));
-        q = q.fma(s2, bc(1f / 7f));
-        q = q.fma(s2, bc(1f / 5f));
-        q = q.fma(s2, bc(1f / 3f));
-        q = q.fma(s2, bc(1f));
+        FloatVector q = s2.fma(FloatVector.broadcast(SPECIES, 1f / 15f), FloatVector.broadcast(SPECIES, 1f / 13f));
+        q = q.fma(s2, FloatVector.broadcast(SPECIES, 1f / 11f));
+        q = q.fma(s2, FloatVector.broadcast(SPECIES, 1f / 9f));
+        q = q.fma(s2, FloatVector.broadcast(SPECIES, 1f / 7f));
+        q = q.fma(s2, FloatVector.broadcast(SPECIES, 1f / 5f));
+        q = q.fma(s2, FloatVector.broadcast(SPECIES, 1f / 3f));
+        q = q.fma(s2, FloatVector.broadcast(SPECIES, 1f));
         return s.add(s).mul(q);
     }
 
@@ -982,12 +1014,10 @@ public final class SimdKernels extends AbstractKernels {
         int i = from;
         for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
             FloatVector e = exp(FloatVector.fromArray(SPECIES, z, i).neg());
-            bc(1f).div(e.add(1f)).intoArray(a, i);
+            FloatVector.broadcast(SPECIES, 1f).div(e.add(1f)).intoArray(a, i);
         }
-        if (i < to) {
-            VectorMask<Float> m = SPECIES.indexInRange(i, to);
-            FloatVector e = exp(FloatVector.fromArray(SPECIES, z, i, m).neg());
-            bc(1f).div(e.add(1f)).intoArray(a, i, m);
+        for (; i < to; i++) {   // the same bits as a lane of the vector loop
+            a[i] = 1f / (expScalar(-z[i]) + 1f);
         }
     }
 
@@ -996,7 +1026,7 @@ public final class SimdKernels extends AbstractKernels {
         int i = from;
         for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
             FloatVector av = FloatVector.fromArray(SPECIES, a, i);
-            FloatVector.fromArray(SPECIES, da, i).mul(av).mul(bc(1f).sub(av)).intoArray(dz, i);
+            FloatVector.fromArray(SPECIES, da, i).mul(av).mul(FloatVector.broadcast(SPECIES, 1f).sub(av)).intoArray(dz, i);
         }
         for (; i < to; i++) {
             float ai = a[i];
@@ -1004,45 +1034,57 @@ public final class SimdKernels extends AbstractKernels {
         }
     }
 
+    /**
+     * Softmax of rows of k: whole vectors of the row, then its last k mod L values one at a time (with
+     * the scalar transcription of exp: the same bits), so that a row of 10 never needs masked vector
+     * operations. The sum: the vector part's lanes in a fixed order, then the tail in order.
+     */
     @Override
     protected void softmaxRows(float[] a, float[] z, int r0, int r1, int k) {
         int kb = SPECIES.loopBound(k);
-        VectorMask<Float> tail = SPECIES.indexInRange(kb, k);
+        float[] lanes = LANES.get();
         for (int r = r0; r < r1; r++) {
             int off = r * k;
-            float m = rowMax(z, off, k, kb, tail);
-            FloatVector mv = bc(m);
+            float m = rowMax(z, off, k, kb);
+            FloatVector mv = FloatVector.broadcast(SPECIES, m);
             FloatVector sv = FloatVector.zero(SPECIES);
-            int c = 0;
-            for (; c < kb; c += L) {
+            for (int c = 0; c < kb; c += L) {
                 FloatVector e = exp(FloatVector.fromArray(SPECIES, z, off + c).sub(mv));
                 e.intoArray(a, off + c);
                 sv = sv.add(e);
             }
-            if (c < k) {
-                FloatVector e = exp(FloatVector.fromArray(SPECIES, z, off + c, tail).sub(mv));
-                e.intoArray(a, off + c, tail);
-                sv = sv.add(e, tail);
+            float sum = 0f;
+            if (kb > 0) {
+                sv.intoArray(lanes, 0);
+                sum = sumLanes(lanes, 0);
             }
-            FloatVector inv = bc(1f / sumLanes(sv));
-            for (c = 0; c < kb; c += L) {
-                FloatVector.fromArray(SPECIES, a, off + c).mul(inv).intoArray(a, off + c);
+            for (int c = kb; c < k; c++) {
+                float e = expScalar(z[off + c] - m);
+                a[off + c] = e;
+                sum += e;
             }
-            if (c < k) {
-                FloatVector.fromArray(SPECIES, a, off + c, tail).mul(inv).intoArray(a, off + c, tail);
+            float inv = 1f / sum;
+            FloatVector iv = FloatVector.broadcast(SPECIES, inv);
+            for (int c = 0; c < kb; c += L) {
+                FloatVector.fromArray(SPECIES, a, off + c).mul(iv).intoArray(a, off + c);
+            }
+            for (int c = kb; c < k; c++) {
+                a[off + c] *= inv;
             }
         }
     }
 
-    private static float rowMax(float[] z, int off, int k, int kb, VectorMask<Float> tail) {
-        FloatVector mv = bc(Float.NEGATIVE_INFINITY);
-        int c = 0;
-        for (; c < kb; c += L) {
-            mv = mv.max(FloatVector.fromArray(SPECIES, z, off + c));
+    private static float rowMax(float[] z, int off, int k, int kb) {
+        float m = Float.NEGATIVE_INFINITY;
+        if (kb > 0) {
+            FloatVector mv = FloatVector.fromArray(SPECIES, z, off);
+            for (int c = L; c < kb; c += L) {
+                mv = mv.max(FloatVector.fromArray(SPECIES, z, off + c));
+            }
+            m = mv.reduceLanes(VectorOperators.MAX);
         }
-        float m = mv.reduceLanes(VectorOperators.MAX);
-        if (c < k) {
-            m = Math.max(m, FloatVector.fromArray(SPECIES, z, off + c, tail).reduceLanes(VectorOperators.MAX, tail));
+        for (int c = kb; c < k; c++) {
+            m = Math.max(m, z[off + c]);
         }
         return m;
     }
@@ -1098,7 +1140,7 @@ public final class SimdKernels extends AbstractKernels {
     @Override
     protected void axpyRange(float[] y, int yOff, float[] x, int xOff, float alpha, int from, int to) {
         int i = from;
-        FloatVector av = bc(alpha);
+        FloatVector av = FloatVector.broadcast(SPECIES, alpha);
         for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
             FloatVector.fromArray(SPECIES, x, xOff + i).fma(av, FloatVector.fromArray(SPECIES, y, yOff + i))
                     .intoArray(y, yOff + i);
@@ -1111,8 +1153,8 @@ public final class SimdKernels extends AbstractKernels {
     @Override
     protected void momentumRange(float[] w, float[] v, float[] g, int from, int to, float lr, float momentum) {
         int i = from;
-        FloatVector mu = bc(momentum);
-        FloatVector minusLr = bc(-lr);
+        FloatVector mu = FloatVector.broadcast(SPECIES, momentum);
+        FloatVector minusLr = FloatVector.broadcast(SPECIES, -lr);
         for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
             FloatVector vi = FloatVector.fromArray(SPECIES, v, i).fma(mu, FloatVector.fromArray(SPECIES, g, i));
             vi.intoArray(v, i);
@@ -1129,8 +1171,8 @@ public final class SimdKernels extends AbstractKernels {
     protected void adamRange(float[] w, float[] m, float[] v, float[] g, int from, int to,
                              float lr, float beta1, float beta2, float eps, float c1, float c2) {
         int i = from;
-        FloatVector b1 = bc(beta1), b2 = bc(beta2), g1 = bc(1f - beta1), g2 = bc(1f - beta2);
-        FloatVector lrv = bc(lr), epsv = bc(eps), c1v = bc(c1), c2v = bc(c2);
+        FloatVector b1 = FloatVector.broadcast(SPECIES, beta1), b2 = FloatVector.broadcast(SPECIES, beta2), g1 = FloatVector.broadcast(SPECIES, 1f - beta1), g2 = FloatVector.broadcast(SPECIES, 1f - beta2);
+        FloatVector lrv = FloatVector.broadcast(SPECIES, lr), epsv = FloatVector.broadcast(SPECIES, eps), c1v = FloatVector.broadcast(SPECIES, c1), c2v = FloatVector.broadcast(SPECIES, c2);
         for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
             FloatVector gi = FloatVector.fromArray(SPECIES, g, i);
             FloatVector mi = FloatVector.fromArray(SPECIES, m, i).fma(b1, g1.mul(gi));
@@ -1188,7 +1230,9 @@ public final class SimdKernels extends AbstractKernels {
         for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
             s0 = s0.add(FloatVector.fromArray(SPECIES, x, i));
         }
-        float s = sumLanes(s0.add(s1).add(s2.add(s3)));
+        float[] lanes = LANES.get();
+        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
+        float s = sumLanes(lanes, 0);
         for (; i < to; i++) {
             s += x[i];
         }
@@ -1197,7 +1241,7 @@ public final class SimdKernels extends AbstractKernels {
 
     @Override
     protected float maxBlock(float[] x, int from, int to) {
-        FloatVector m = bc(x[from]);
+        FloatVector m = FloatVector.broadcast(SPECIES, x[from]);
         int i = from;
         for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
             m = m.max(FloatVector.fromArray(SPECIES, x, i));
@@ -1222,7 +1266,9 @@ public final class SimdKernels extends AbstractKernels {
         for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
             s0 = FloatVector.fromArray(SPECIES, a, i).fma(FloatVector.fromArray(SPECIES, b, i), s0);
         }
-        float s = sumLanes(s0.add(s1).add(s2.add(s3)));
+        float[] lanes = LANES.get();
+        s0.add(s1).add(s2.add(s3)).intoArray(lanes, 0);
+        float s = sumLanes(lanes, 0);
         for (; i < to; i++) {
             s = Math.fma(a[i], b[i], s);
         }
@@ -1251,36 +1297,45 @@ public final class SimdKernels extends AbstractKernels {
             FloatVector v = bce(FloatVector.fromArray(SPECIES, z, i, m), FloatVector.fromArray(SPECIES, y, i, m));
             s1 = s1.add(v, m);
         }
-        return sumLanes(s0.add(s1));
+        float[] lanes = LANES.get();
+        s0.add(s1).intoArray(lanes, 0);
+        return sumLanes(lanes, 0);
     }
 
     @Override
     protected double softmaxCeRows(float[] z, float[] y, int r0, int r1, int k) {
+        // per row: Σ_c y_c·(m - z_c) + (Σ_c y_c)·log Σ_c exp(z_c - m), with d_c = m - z_c
         int kb = SPECIES.loopBound(k);
-        VectorMask<Float> tail = SPECIES.indexInRange(kb, k);
+        float[] lanes = LANES.get();
         double total = 0;
         for (int r = r0; r < r1; r++) {
             int off = r * k;
-            FloatVector mv = bc(rowMax(z, off, k, kb, tail));
+            float m = rowMax(z, off, k, kb);
+            FloatVector mv = FloatVector.broadcast(SPECIES, m);
             FloatVector sv = FloatVector.zero(SPECIES), ysv = sv, ydv = sv;
-            int c = 0;
-            for (; c < kb; c += L) {
+            for (int c = 0; c < kb; c += L) {
                 FloatVector d = mv.sub(FloatVector.fromArray(SPECIES, z, off + c));
                 FloatVector yv = FloatVector.fromArray(SPECIES, y, off + c);
                 sv = sv.add(exp(d.neg()));
                 ysv = ysv.add(yv);
                 ydv = yv.fma(d, ydv);
             }
-            if (c < k) {
-                FloatVector d = mv.sub(FloatVector.fromArray(SPECIES, z, off + c, tail));
-                FloatVector yv = FloatVector.fromArray(SPECIES, y, off + c, tail);
-                sv = sv.add(exp(d.neg()), tail);
-                ysv = ysv.add(yv);
-                ydv = yv.fma(d, ydv);
+            float s = 0f, ys = 0f, yd = 0f;
+            if (kb > 0) {
+                sv.intoArray(lanes, 0);
+                ysv.intoArray(lanes, L);
+                ydv.intoArray(lanes, 2 * L);
+                s = sumLanes(lanes, 0);
+                ys = sumLanes(lanes, L);
+                yd = sumLanes(lanes, 2 * L);
             }
-            float s = sumLanes(sv);
-            float ys = sumLanes(ysv);
-            float yd = sumLanes(ydv);
+            for (int c = kb; c < k; c++) {
+                float d = m - z[off + c];
+                float yc = y[off + c];
+                s += expScalar(-d);
+                ys += yc;
+                yd = Math.fma(yc, d, yd);
+            }
             total += yd + ys * Math.log(s);
         }
         return total;

@@ -1,0 +1,140 @@
+package mnist.model;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.management.ManagementFactory;
+import mnist.data.LabeledImages;
+import mnist.math.Backend;
+import mnist.math.Kernels;
+import mnist.math.random.RandomSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Once the JIT has compiled it, a training step allocates nothing, and neither do the lecture's
+ * full-batch epoch and inference. The Vector API compiled without its intrinsics (a loop C2 compiled
+ * from a profile in which it never ran, a species that is not a constant) boxes every vector: that
+ * shows up here as allocation, where a timing would only be noisy. The bytes are those of every thread
+ * (the workers too), counted by the JVM.
+ *
+ * <p>Each case runs warm-up rounds until a round of steps allocates at most {@link #ALLOWED_PER_CALL}
+ * bytes per kernel call, for at most {@link #DEADLINE_SECONDS}; it fails with the bytes per step of the
+ * last round if none does. What a warm step still allocates is the small task object (a lambda and its
+ * captured arguments, and the wrapper that splits it: 100 to 200 bytes) that each kernel call hands to its threads; a boxed vector in a
+ * loop costs 48 bytes per vector per iteration, thousands of bytes per call (before the fixes this test
+ * came with: 87,392 bytes a training step, 2.4 MB a full-batch epoch).
+ */
+class NoAllocationTest {
+    private static final double DEADLINE_SECONDS = 40;
+    /** Bytes per kernel call allowed: the task object of the call (see above). */
+    private static final long ALLOWED_PER_CALL = 256;
+    private static final com.sun.management.ThreadMXBean THREADS =
+            (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+    /**
+     * Runs rounds of stepsPerRound steps of callsPerStep kernel calls until a round allocates no more
+     * than it is allowed; returns the bytes of that round.
+     */
+    private static long untilNoAllocation(String what, int stepsPerRound, int callsPerStep, Runnable step) {
+        long allowed = ALLOWED_PER_CALL * callsPerStep * stepsPerRound;
+        long deadline = System.nanoTime() + (long) (DEADLINE_SECONDS * 1e9);
+        long bytes = -1;
+        int rounds = 0;
+        while (System.nanoTime() < deadline) {
+            long before = THREADS.getTotalThreadAllocatedBytes();
+            for (int i = 0; i < stepsPerRound; i++) {
+                step.run();
+            }
+            bytes = THREADS.getTotalThreadAllocatedBytes() - before;
+            rounds++;
+            if (bytes <= allowed) {
+                System.out.printf("%-56s OK, %,d bytes a step, %d kernel calls (after %d warm-up rounds)%n", what + ":",
+                        bytes / stepsPerRound, callsPerStep, rounds - 1);
+                return bytes;
+            }
+        }
+        fail(what + ": still " + bytes / stepsPerRound + " bytes a step after " + rounds + " rounds of " + stepsPerRound);
+        return bytes;
+    }
+
+    /** Kernel calls in a step of 784-256-128-10: 3 layers forward (6), loss, backward (11), update (up to 4). */
+    private static final int STEP_CALLS = 22;
+
+    private static LabeledImages digits(int n) {
+        return Warmup.synthetic(n, 28, 10, 11);
+    }
+
+    @Test
+    void aWarmMinibatchStepAllocatesNothing() {
+        assertTrue(THREADS.isThreadAllocatedMemorySupported() && THREADS.isThreadAllocatedMemoryEnabled());
+        LabeledImages images = digits(1024);
+        int[] order = new int[images.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = (i * 389) % order.length;
+        }
+        for (Backend backend : Backend.values()) {
+            for (int threads : new int[] {1, 2}) {
+                for (Optimizer.Kind kind : Optimizer.Kind.values()) {
+                    try (Kernels kernels = Kernels.create(backend, threads)) {
+                        Network network = new Network(new int[] {784, 256, 128, 10}, Activation.RELU, Output.SOFTMAX);
+                        Initializer.HE.initialise(network, RandomSource.create("java", 3));
+                        TrainingLayout layout = TrainingLayout.choose(network, kernels, 0.19);
+                        TrainingStep step = new TrainingStep(network, kernels, layout, inputs(images),
+                                images.oneHot(10), 128, Optimizer.create(kind, network.parameters().length, 0.9f), 1e-4f);
+                        int[] at = {0};
+                        untilNoAllocation("training step, " + backend.id() + ", " + threads + " threads, " + kind.id()
+                                + (layout.sparse() ? ", sparse" : ", dense"), 8, STEP_CALLS, () -> {
+                                    step.run(order, at[0], 128, 1e-3f);
+                                    at[0] = (at[0] + 128) % order.length;
+                                });
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWarmFullBatchEpochAndInferenceAllocateNothing() {
+        LabeledImages images = digits(2048);
+        float[] x = images.images();
+        float[] y = images.oneHot(10);
+        for (int threads : new int[] {1, 2}) {
+            try (Kernels kernels = Kernels.create(Backend.SIMD, threads)) {
+                Network network = new Network(new int[] {784, 64, 10}, Activation.SIGMOID, Output.SOFTMAX);
+                Initializer.XAVIER.initialise(network, RandomSource.create("java", 4));
+                Backprop full = new Backprop(network, kernels, images.size());
+                float[] grads = new float[network.parameters().length];
+                untilNoAllocation("lecture epoch (dense), " + threads + " threads", 4, 12, () -> {
+                    full.forward(x, 0, images.size());
+                    full.loss(y, images.size());
+                    full.backward(x, 0, y, images.size(), grads);
+                    kernels.sgdStep(network.parameters(), 0, grads, 0, 0.1f, grads.length);
+                });
+                Backprop one = new Backprop(network, kernels, 1);
+                untilNoAllocation("inference, one image, " + threads + " threads", 64, 4, () -> one.forward(x, 0, 1));
+            }
+        }
+    }
+
+    private static TrainingInputs inputs(LabeledImages images) {
+        byte[] pixels = images.pixelBytes();
+        int features = images.features();
+        return new TrainingInputs() {
+            @Override
+            public void dense(int sample, float[] dst, int off) {
+                images.copyImage(sample, dst, off);
+            }
+
+            @Override
+            public void sparse(int sample, mnist.math.SparseBatch dst) {
+                dst.addRow(pixels, sample * features, LabeledImages.PIXEL_DIVISOR);
+            }
+
+            @Override
+            public boolean isZero(int sample, int feature) {
+                return pixels[sample * features + feature] == 0;
+            }
+        };
+    }
+
+}
