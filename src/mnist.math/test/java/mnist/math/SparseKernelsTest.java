@@ -134,6 +134,28 @@ class SparseKernelsTest {
         }
     }
 
+    /** A batch as large as the lecture's goes through the weight gradient in blocks of rows: still the same bits. */
+    @Test
+    void largeBatchesGiveTheDenseKernelsBitsToo() {
+        for (Backend backend : TestData.backends()) {
+            try (Kernels k1 = Kernels.create(backend, 1); Kernels k2 = Kernels.create(backend, 2)) {
+                Random r = new Random(8);
+                int n = 4099, in = 300, out = 2 * k1.sparsePanel();
+                float[] x = sparseRows(r, n, in, 0.2);
+                SparseBatch sx = SparseBatch.of(x, 0, n, in);
+                float[] dy = TestData.uniform(r, n * out, -1, 1);
+                float[] gp = new float[out * in], gp2 = new float[out * in], g = new float[out * in];
+                k1.sparseWeightGrad(gp, 0, sx, dy, out, 1f / n);
+                k2.sparseWeightGrad(gp2, 0, sx, dy, out, 1f / n);
+                assertArrayEquals(gp, gp2, backend + ": 1 and 2 threads");
+                k1.unpackPanels(g, 0, gp, 0, out, in);
+                float[] dense = new float[out * in];
+                k1.linearWeightGrad(dense, 0, dy, x, 0, n, in, out, 1f / n);
+                assertArrayEquals(dense, g, backend + ": sparse vs dense weight gradient of " + n + " rows");
+            }
+        }
+    }
+
     @Test
     void sparseKernelsGiveTheDenseKernelsBits() {
         for (Backend backend : TestData.backends()) {

@@ -30,11 +30,14 @@ final class TrainingLayout {
         this.sparse = sparse;
     }
 
+    /** {@code -Dmnist.sparse=false} turns the sparse first layer off, to compare it with the dense one. */
+    static final boolean ENABLED = !"false".equals(System.getProperty("mnist.sparse"));
+
     /** The layout for a network whose inputs have {@code density} non-zeros (0 to 1). */
     static TrainingLayout choose(Network network, Kernels kernels, double density) {
         int out = network.layer(0).out();
         return new TrainingLayout(network, kernels,
-                density <= MAX_DENSITY && out >= MIN_OUTPUTS && out % kernels.sparsePanel() == 0);
+                ENABLED && density <= MAX_DENSITY && out >= MIN_OUTPUTS && out % kernels.sparsePanel() == 0);
     }
 
     /** The share of non-zeros among the first (up to 1,000) rows of x (n, features). */

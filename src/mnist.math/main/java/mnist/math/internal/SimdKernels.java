@@ -204,6 +204,10 @@ public final class SimdKernels extends AbstractKernels {
     protected void sparseGradPanels(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int p0, int p1,
                                     int out, float scale) {
         int in = x.cols(), n = x.rows(), in2 = in & ~1;
+        if (n > GRAD_ROWS) {
+            sparseGradPanelsBlocked(dwp, dwpOff, x, dy, p0, p1, out, scale);
+            return;
+        }
         float[] dyp = panelScratch(n);
         for (int p = p0; p < p1; p++) {
             int o = p * SP, base = dwpOff + p * in * SP;
@@ -221,6 +225,92 @@ public final class SimdKernels extends AbstractKernels {
             if (in2 < in) {
                 sparseGradColumn(dwp, base, x, dyp, in2, scale);
             }
+        }
+    }
+
+    /** Rows of dy per block of the weight gradient of a large batch: a panel of them (256 KB on AVX2) stays in L2. */
+    static final int GRAD_ROWS = 2048;
+
+    /** Per thread: where each input's column has got to, for the blocked weight gradient. */
+    private static final ThreadLocal<int[][]> CURSORS = ThreadLocal.withInitial(() -> new int[1][0]);
+
+    /**
+     * The weight gradient of a batch too large for a panel of dy to stay in cache (the lecture's 60,000
+     * rows): in blocks of {@link #GRAD_ROWS} rows, each input's chain continuing from the block before
+     * (kept in dw, unscaled) and scaled after the last. The same operations in the same order as
+     * unblocked, so the same bits.
+     */
+    private static void sparseGradPanelsBlocked(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int p0, int p1,
+                                                int out, float scale) {
+        int in = x.cols(), n = x.rows();
+        float[] dyp = panelScratch(GRAD_ROWS);
+        int[][] holder = CURSORS.get();
+        if (holder[0].length < in) {
+            holder[0] = new int[in];
+        }
+        int[] cursor = holder[0];
+        for (int p = p0; p < p1; p++) {
+            int o = p * SP, base = dwpOff + p * in * SP;
+            System.arraycopy(x.colStart(), 0, cursor, 0, in);
+            for (int r0 = 0; r0 < n; r0 += GRAD_ROWS) {
+                int r1 = Math.min(n, r0 + GRAD_ROWS);
+                for (int i = r0; i < r1; i++) {
+                    int src = i * out + o, d = (i - r0) * SP;
+                    FloatVector.fromArray(SPECIES, dy, src).intoArray(dyp, d);
+                    FloatVector.fromArray(SPECIES, dy, src + L).intoArray(dyp, d + L);
+                    FloatVector.fromArray(SPECIES, dy, src + 2 * L).intoArray(dyp, d + 2 * L);
+                    FloatVector.fromArray(SPECIES, dy, src + 3 * L).intoArray(dyp, d + 3 * L);
+                }
+                for (int k = 0; k < in; k++) {
+                    sparseGradColumnBlock(dwp, base + k * SP, x, dyp, k, cursor, r0, r1, r0 == 0, r1 == n, scale);
+                }
+            }
+        }
+    }
+
+    /** Column k's non-zeros in rows [r0, r1) (from cursor[k] on) added to its chains, kept in dwp[d..d+SP). */
+    private static void sparseGradColumnBlock(float[] dwp, int d, SparseBatch x, float[] dyp, int k, int[] cursor,
+                                              int r0, int r1, boolean first, boolean last, float scale) {
+        int[] start = x.colStart(), row = x.colRow();
+        float[] val = x.colValue();
+        int e = cursor[k], end = start[k + 1];
+        if (e == end || row[e] >= r1) {   // nothing in this block
+            if (first) {
+                java.util.Arrays.fill(dwp, d, d + SP, 0f);
+            } else if (last) {
+                scaleRun(dwp, d, SP, scale);
+            }
+            return;
+        }
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector c0 = first ? zero : FloatVector.fromArray(SPECIES, dwp, d);
+        FloatVector c1 = first ? zero : FloatVector.fromArray(SPECIES, dwp, d + L);
+        FloatVector c2 = first ? zero : FloatVector.fromArray(SPECIES, dwp, d + 2 * L);
+        FloatVector c3 = first ? zero : FloatVector.fromArray(SPECIES, dwp, d + 3 * L);
+        for (; e < end && row[e] < r1; e++) {
+            FloatVector v = FloatVector.broadcast(SPECIES, val[e]);
+            int g = (row[e] - r0) * SP;
+            c0 = FloatVector.fromArray(SPECIES, dyp, g).fma(v, c0);
+            c1 = FloatVector.fromArray(SPECIES, dyp, g + L).fma(v, c1);
+            c2 = FloatVector.fromArray(SPECIES, dyp, g + 2 * L).fma(v, c2);
+            c3 = FloatVector.fromArray(SPECIES, dyp, g + 3 * L).fma(v, c3);
+        }
+        cursor[k] = e;
+        if (last) {
+            c0 = c0.mul(scale);
+            c1 = c1.mul(scale);
+            c2 = c2.mul(scale);
+            c3 = c3.mul(scale);
+        }
+        c0.intoArray(dwp, d);
+        c1.intoArray(dwp, d + L);
+        c2.intoArray(dwp, d + 2 * L);
+        c3.intoArray(dwp, d + 3 * L);
+    }
+
+    private static void scaleRun(float[] a, int from, int len, float s) {
+        for (int i = from; i < from + len; i++) {
+            a[i] *= s;
         }
     }
 

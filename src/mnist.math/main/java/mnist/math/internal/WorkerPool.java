@@ -9,19 +9,22 @@ import java.util.function.IntConsumer;
  * chunk 0 on the calling thread, chunk {@code c} on worker {@code c-1}. One task runs at a time (callers
  * are serialised).
  *
- * <p>Workers stay hot between tasks: after a task, a worker spins on the next for up to
+ * <p>Workers stay hot between tasks: after a task, a worker keeps checking for the next for up to
  * {@link #SPIN_NANOS} before it parks. A training step hands out a dozen kernels of 10-300 microseconds
- * each, with serial work between them; a parked worker takes 50-250 microseconds to wake, a spinning one
- * under one. The spin reads a volatile field without {@code Thread.onSpinWait()}: its PAUSE instruction
- * lasts tens of cycles on some processors and, in a virtual machine, can make the hypervisor take the
- * core away (pause-loop exiting), which costs more than the spin saves.
+ * each, with serial work between them; a parked worker takes 50-250 microseconds to wake, a hot one
+ * about one. After a few checks, a waiting thread calls {@code Thread.yield()} between checks: on an
+ * idle core it returns at once, but when the machine has more runnable threads than cores (another
+ * program, or more threads than cores), it hands the core to the thread being waited for instead of
+ * burning its time slice (a pure busy spin made an epoch 15 times slower next to a busy program).
  */
 public final class WorkerPool implements AutoCloseable {
 
     /** How long an idle worker (or a waiting caller) spins before it parks. */
     static final long SPIN_NANOS = 2_000_000;
-    /** Spins between two reads of the clock. */
-    private static final int CLOCK_EVERY = 256;
+    /** Checks before a waiting thread starts to yield between checks. */
+    private static final int BUSY_CHECKS = 64;
+    /** Checks between two reads of the clock. */
+    private static final int CLOCK_EVERY = 16;
 
     private final Worker[] workers;
     private final AtomicInteger pending = new AtomicInteger();
@@ -75,15 +78,7 @@ public final class WorkerPool implements AutoCloseable {
         long deadline = 0;
         int spins = 0;
         while (pending.get() != 0) {
-            if (++spins % CLOCK_EVERY != 0) {
-                continue;
-            }
-            long now = System.nanoTime();
-            if (deadline == 0) {
-                deadline = now + SPIN_NANOS;
-            } else if (now - deadline > 0) {
-                LockSupport.park(this);
-            }
+            deadline = idle(++spins, deadline, this);
         }
         Throwable t = own != null ? own : failure;
         if (t instanceof RuntimeException r) {
@@ -93,6 +88,28 @@ public final class WorkerPool implements AutoCloseable {
         } else if (t != null) {
             throw new IllegalStateException(t);
         }
+    }
+
+    /**
+     * One round of waiting, the spins-th: a plain check at first, then a yield, and past the deadline
+     * (set at the first clock reading, 0 before) a park. Returns the deadline.
+     */
+    private static long idle(int spins, long deadline, Object blocker) {
+        if (spins < BUSY_CHECKS) {
+            return deadline;
+        }
+        Thread.yield();
+        if (spins % CLOCK_EVERY != 0) {
+            return deadline;
+        }
+        long now = System.nanoTime();
+        if (deadline == 0) {
+            return now + SPIN_NANOS;
+        }
+        if (now - deadline > 0) {
+            LockSupport.park(blocker);
+        }
+        return deadline;
     }
 
     /** Stops the workers (they finish their current chunk first). */
@@ -123,15 +140,7 @@ public final class WorkerPool implements AutoCloseable {
                     if (closed) {
                         return;
                     }
-                    if (++spins % CLOCK_EVERY != 0) {
-                        continue;
-                    }
-                    long now = System.nanoTime();
-                    if (deadline == 0) {
-                        deadline = now + SPIN_NANOS;
-                    } else if (now - deadline > 0) {
-                        LockSupport.park(this);
-                    }
+                    deadline = idle(++spins, deadline, this);
                 }
                 try {
                     t.accept(chunk);
