@@ -111,6 +111,20 @@ public final class SparseBatch {
         rowStart[rows] = nnz;
     }
 
+    /**
+     * Appends a row given by its non-zeros: columns {@code cols[from..to)} (increasing) with unsigned byte
+     * values {@code values[from..to)}, each v becoming {@code v / divisor}. For inputs kept in this
+     * compact form (see the trainers), a row costs its non-zeros, not its width.
+     */
+    public void addRow(short[] cols, byte[] values, int from, int to, float divisor) {
+        int nnz = beginRow();
+        for (int e = from; e < to; e++) {
+            rowCol[nnz] = cols[e];
+            rowValue[nnz++] = (values[e] & 0xFF) / divisor;
+        }
+        rowStart[rows] = nnz;
+    }
+
     /** Makes room for one more row of up to cols entries; returns where its entries start. */
     private int beginRow() {
         if (finished) {

@@ -119,24 +119,7 @@ public final class MinibatchTrainer {
             throw new IllegalArgumentException("images of " + train.features() + " pixels for a network of "
                     + network.inputSize() + " inputs");
         }
-        byte[] pixels = train.pixelBytes();
-        int features = train.features();
-        TrainingInputs inputs = pixels == null ? null : new TrainingInputs() {
-            @Override
-            public void dense(int sample, float[] dst, int off) {
-                train.copyImage(sample, dst, off);
-            }
-
-            @Override
-            public void sparse(int sample, SparseBatch dst) {
-                dst.addRow(pixels, sample * features, LabeledImages.PIXEL_DIVISOR);
-            }
-
-            @Override
-            public boolean isZero(int sample, int feature) {
-                return pixels[sample * features + feature] == 0;
-            }
-        };
+        TrainingInputs inputs = train.pixelBytes() == null ? null : new PixelInputs(train);
         float[] y = train.oneHot(network.outputSize());
         float[] validationX = validation.size() == 0 ? new float[0] : validation.images();
         if (inputs == null) {

@@ -117,24 +117,6 @@ class NoAllocationTest {
     }
 
     private static TrainingInputs inputs(LabeledImages images) {
-        byte[] pixels = images.pixelBytes();
-        int features = images.features();
-        return new TrainingInputs() {
-            @Override
-            public void dense(int sample, float[] dst, int off) {
-                images.copyImage(sample, dst, off);
-            }
-
-            @Override
-            public void sparse(int sample, mnist.math.SparseBatch dst) {
-                dst.addRow(pixels, sample * features, LabeledImages.PIXEL_DIVISOR);
-            }
-
-            @Override
-            public boolean isZero(int sample, int feature) {
-                return pixels[sample * features + feature] == 0;
-            }
-        };
+        return new PixelInputs(images);
     }
-
 }
