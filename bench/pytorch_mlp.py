@@ -1,0 +1,166 @@
+#!/usr/bin/python3
+"""PyTorch twin of the default `mnist train`, for comparing seconds per epoch (optional: the program
+never needs Python).
+
+The same network and training as `mnist train` with no flags: 784-256-128-10, ReLU, He initialisation
+(kaiming normal, fan_in) and zero biases, Adam (lr 1e-3, betas 0.9 and 0.999, eps 1e-8) with the
+cosine schedule per epoch (lr = 0.5 * lr0 * (1 + cos(pi * epoch / epochs)), epoch from 0), batches of
+128 (the last one of 88), softmax cross-entropy, float32; trained on the first 55,000 images of a
+seeded shuffle of the 60,000 training images (pixels / 255), reshuffled every epoch; the other 5,000
+validate each epoch and the best epoch is kept for the test accuracy.
+
+Timed, as mnist times its epochs: the shuffle, every batch (forward, loss, backward, step) and the
+validation pass. Not timed: reading and decoding the IDX files, the tensors (made once), the model.
+
+    /usr/bin/python3 bench/pytorch_mlp.py --threads 1 --epochs 12
+
+Debian's python3-torch links the system BLAS (libblas.so.3): with the reference BLAS the matrix
+products are several times slower than with OpenBLAS (apt-get install libopenblas0-pthread); the
+script prints the library in use. If OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE are set, run it under
+`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` so that OpenBLAS picks its kernels itself.
+"""
+import argparse
+import gzip
+import math
+import os
+import statistics
+import struct
+import sys
+import time
+
+DEFAULT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
+                            "src", "mnist.data", "main", "resources", "mnist", "data", "bundled")
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description="PyTorch twin of the default `mnist train` (784-256-128-10, Adam, cosine)")
+    p.add_argument("--data", default=os.path.normpath(DEFAULT_DATA),
+                   help="directory with the four MNIST IDX files, gzipped or not [the project's bundled copy]")
+    p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (and the BLAS threads) [1]")
+    p.add_argument("--epochs", type=int, default=12, help="epochs [12]")
+    p.add_argument("--batch", type=int, default=128, help="batch size [128]")
+    p.add_argument("--lr", type=float, default=1e-3, help="Adam's learning rate before the schedule [0.001]")
+    p.add_argument("--seed", type=int, default=1, help="seed of the split, the shuffles and the initialisation [1]")
+    p.add_argument("--validation", type=int, default=5000, help="images held out of the 60,000 [5000]")
+    a = p.parse_args()
+    if a.threads < 1 or a.epochs < 1 or a.batch < 1 or not 0 <= a.validation < 60000:
+        p.error("--threads, --epochs and --batch must be at least 1, --validation between 0 and 59999")
+    return a
+
+
+def read_idx(directory, name):
+    """An IDX file (big-endian: 0, 0, type 0x08, dimensions, then one 4-byte size each) as a numpy array."""
+    import numpy as np
+    for candidate in (name + ".gz", name):
+        path = os.path.join(directory, candidate)
+        if os.path.exists(path):
+            break
+    else:
+        sys.exit(f"pytorch_mlp.py: no {name}(.gz) in {directory}")
+    with open(path, "rb") as f:
+        raw = f.read()
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0 or raw[2] != 0x08:
+        sys.exit(f"pytorch_mlp.py: {path} is not an IDX file of unsigned bytes")
+    dims = raw[3]
+    shape = struct.unpack(">" + "I" * dims, raw[4:4 + 4 * dims])
+    if len(raw) != 4 + 4 * dims + math.prod(shape):
+        sys.exit(f"pytorch_mlp.py: {path} has {len(raw)} bytes, its header says {shape}")
+    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def blas_library():
+    """The BLAS shared library mapped into this process (after a matrix product has run)."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+        return ", ".join(sorted(libs)) or "none mapped"
+    except OSError:
+        return "unknown"
+
+
+def main():
+    a = parse_args()
+    # Before torch loads its libraries: OpenMP and OpenBLAS read these at start.
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(a.threads)
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(a.threads)
+
+    # Data, outside the timing: a seeded split of the 60,000 (NumPy's legacy generator, like mnist's
+    # default --rng numpy), pixels / 255 as float32, tensors made once.
+    rng = np.random.RandomState(a.seed)
+    images = read_idx(a.data, "train-images-idx3-ubyte").reshape(-1, 784)
+    labels = read_idx(a.data, "train-labels-idx1-ubyte")
+    test_images = read_idx(a.data, "t10k-images-idx3-ubyte").reshape(-1, 784)
+    test_labels = read_idx(a.data, "t10k-labels-idx1-ubyte")
+    split = rng.permutation(len(images))
+    n = len(images) - a.validation
+    x = torch.from_numpy(images[split[:n]].astype(np.float32) / 255)
+    y = torch.from_numpy(labels[split[:n]].astype(np.int64))
+    xv = torch.from_numpy(images[split[n:]].astype(np.float32) / 255)
+    yv = torch.from_numpy(labels[split[n:]].astype(np.int64))
+    xt = torch.from_numpy(test_images.astype(np.float32) / 255)
+    yt = torch.from_numpy(test_labels.astype(np.int64))
+
+    torch.manual_seed(a.seed)
+    model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(),
+                                torch.nn.Linear(256, 128), torch.nn.ReLU(),
+                                torch.nn.Linear(128, 10))
+    for layer in model:
+        if isinstance(layer, torch.nn.Linear):
+            torch.nn.init.kaiming_normal_(layer.weight, mode="fan_in", nonlinearity="relu")
+            torch.nn.init.zeros_(layer.bias)
+    optimizer = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.999), eps=1e-8)
+
+    with torch.no_grad():
+        model(xv[:a.batch])  # loads the BLAS, so that it can be named
+    capability = next((line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines()
+                       if "CPU capability" in line), "?")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), BLAS: {blas_library()}, "
+          f"CPU capability: {capability}")
+    print(f"784-256-128-10 ReLU, Adam lr {a.lr:g} cosine, batch {a.batch}, {n} training images, "
+          f"{a.validation} validation, {a.epochs} epochs")
+
+    def accuracy(inputs, targets):
+        with torch.no_grad():
+            return (model(inputs).argmax(1) == targets).float().mean().item()
+
+    seconds = []
+    best_accuracy, best_state = -1.0, None
+    for epoch in range(a.epochs):
+        start = time.perf_counter()
+        lr = 0.5 * a.lr * (1 + math.cos(math.pi * epoch / a.epochs))
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        order = torch.from_numpy(rng.permutation(n))
+        xs, ys = x.index_select(0, order), y.index_select(0, order)
+        loss_sum = 0.0
+        for b in range(0, n, a.batch):
+            xb, yb = xs[b:b + a.batch], ys[b:b + a.batch]
+            loss = F.cross_entropy(model(xb), yb)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            loss_sum += loss.item() * len(yb)
+        validation = accuracy(xv, yv) if a.validation else float("nan")
+        if a.validation == 0 or validation > best_accuracy:
+            best_accuracy = validation
+            best_state = {k: v.clone() for k, v in model.state_dict().items()}
+        seconds.append(time.perf_counter() - start)
+        print(f"epoch {epoch + 1}  loss {loss_sum / n:.4f}  seconds {seconds[-1]:.3f}  "
+              f"validation {validation:.4f}  lr {lr:.2e}", flush=True)
+
+    steady = seconds[1:] or seconds
+    label = f"epochs 2..{a.epochs}" if a.epochs > 1 else "epoch 1"
+    print(f"median seconds per epoch ({label}): {statistics.median(steady):.3f} "
+          f"[min {min(steady):.3f}, max {max(steady):.3f}]")
+    model.load_state_dict(best_state)
+    print(f"test accuracy: {accuracy(xt, yt):.4f} (best epoch by validation)")
+
+
+if __name__ == "__main__":
+    main()
