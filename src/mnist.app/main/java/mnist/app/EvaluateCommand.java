@@ -67,7 +67,7 @@ final class EvaluateCommand {
 
     private int evaluate(SavedModel model, LabeledImages test, Kernels kernels, Path file, Mnist data, Path reportDir)
             throws UsageException, IOException {
-        int[] predicted = Predictor.predict(model.network(), kernels, test.images(), test.size());
+        int[] predicted = Predictor.predict(model.network(), kernels, test);
         int[] actual = new int[test.size()];
         for (int i = 0; i < actual.length; i++) {
             actual[i] = model.isBinary() ? (test.label(i) == model.digit() ? 1 : 0) : test.label(i);

@@ -106,7 +106,8 @@ public final class MinibatchTrainer {
             public boolean isZero(int sample, int feature) {
                 return x[sample * inputs + feature] == 0f;
             }
-        }, y, n, validationX, validationClasses, listener, resume, epochEnd);
+        }, y, n, validationClasses.length, net -> accuracy(Predictor.predict(net, kernels, validationX,
+                validationClasses.length), validationClasses), listener, resume, epochEnd);
     }
 
     /**
@@ -121,15 +122,18 @@ public final class MinibatchTrainer {
         }
         TrainingInputs inputs = train.pixelBytes() == null ? null : new PixelInputs(train);
         float[] y = train.oneHot(network.outputSize());
-        float[] validationX = validation.size() == 0 ? new float[0] : validation.images();
         if (inputs == null) {
-            return train(network, train.images(), y, train.size(), validationX, validation.labels(), listener,
+            return train(network, train.images(), y, train.size(), validation.images(), validation.labels(), listener,
                     resume, epochEnd);
         }
-        return train(network, inputs, y, train.size(), validationX, validation.labels(), listener, resume, epochEnd);
+        int[] classes = validation.labels();
+        return train(network, inputs, y, train.size(), classes.length,
+                net -> accuracy(Predictor.predict(net, kernels, validation), classes), listener, resume, epochEnd);
     }
 
-    private Result train(Network network, TrainingInputs inputs, float[] y, int n, float[] validationX, int[] validationClasses,
+    /** v validation samples, and the network's accuracy on them. */
+    private Result train(Network network, TrainingInputs inputs, float[] y, int n, int v,
+                         java.util.function.ToDoubleFunction<Network> validationAccuracy,
                          Listener listener, TrainerState resume, EpochEnd epochEnd) {
         int features = network.inputSize();
         int batch = Math.min(settings.batchSize(), n);
@@ -139,7 +143,6 @@ public final class MinibatchTrainer {
         Optimizer optimizer = Optimizer.create(settings.optimizer(), params.length, settings.momentum());
         TrainingStep step = new TrainingStep(network, kernels, layout, inputs, y, batch, optimizer, settings.weightDecay());
         float[] work = step.parameters();                // the layout the step runs in (params itself if dense)
-        int v = validationClasses.length;
 
         List<Epoch> epochs = new ArrayList<>();
         float[] best = params.clone();
@@ -191,7 +194,7 @@ public final class MinibatchTrainer {
                 listener.batchDone(epoch, b + 1, batches, lossSum / seen);
             }
             layout.toNetwork(work, params);
-            double accuracy = v == 0 ? Double.NaN : accuracy(network, validationX, validationClasses);
+            double accuracy = v == 0 ? Double.NaN : validationAccuracy.applyAsDouble(network);
             Epoch done = new Epoch(epoch, lossSum / seen, accuracy, lr, (System.nanoTime() - start) / 1e9);
             epochs.add(done);
             if (v == 0 || accuracy > bestAccuracy) {
@@ -235,8 +238,7 @@ public final class MinibatchTrainer {
         return new TrainerState(losses, accuracies, rates, seconds, bestEpoch, best.clone(), optimizer.steps(), state);
     }
 
-    private double accuracy(Network network, float[] x, int[] classes) {
-        int[] predicted = Predictor.predict(network, kernels, x, classes.length);
+    private static double accuracy(int[] predicted, int[] classes) {
         int correct = 0;
         for (int i = 0; i < classes.length; i++) {
             correct += predicted[i] == classes[i] ? 1 : 0;

@@ -1,5 +1,6 @@
 package mnist.model;
 
+import mnist.data.LabeledImages;
 import mnist.math.Kernels;
 
 /** Turns a network's outputs into class predictions, a chunk of samples at a time. */
@@ -22,6 +23,39 @@ public final class Predictor {
         for (int start = 0; start < n; start += CHUNK) {
             int rows = Math.min(CHUNK, n - start);
             float[] probabilities = backprop.forward(x, start * inputs, rows);
+            for (int r = 0; r < rows; r++) {
+                predictions[start + r] = network.output() == Output.SIGMOID
+                        ? (probabilities[r] > 0.5f ? 1 : 0)
+                        : argmax(probabilities, r * outputs, outputs);
+            }
+        }
+        return predictions;
+    }
+
+    /** Rows converted from bytes at a time by {@link #predict(Network, Kernels, LabeledImages)}. */
+    private static final int IMAGE_CHUNK = 1024;
+
+    /**
+     * The predicted class of each of {@code images}, as {@link #predict(Network, Kernels, float[], int)}
+     * does, converting them to floats a chunk at a time: images kept as bytes are never all converted.
+     */
+    public static int[] predict(Network network, Kernels kernels, LabeledImages images) {
+        int n = images.size(), features = images.features();
+        if (features != network.inputSize()) {
+            throw new IllegalArgumentException("images of " + features + " pixels for a network of "
+                    + network.inputSize() + " inputs");
+        }
+        int[] predictions = new int[n];
+        int chunk = Math.max(1, Math.min(n, IMAGE_CHUNK));
+        Backprop backprop = new Backprop(network, kernels, chunk);
+        float[] x = new float[chunk * features];
+        int outputs = network.outputSize();
+        for (int start = 0; start < n; start += chunk) {
+            int rows = Math.min(chunk, n - start);
+            for (int r = 0; r < rows; r++) {
+                images.copyImage(start + r, x, r * features);
+            }
+            float[] probabilities = backprop.forward(x, 0, rows);
             for (int r = 0; r < rows; r++) {
                 predictions[start + r] = network.output() == Output.SIGMOID
                         ? (probabilities[r] > 0.5f ? 1 : 0)
