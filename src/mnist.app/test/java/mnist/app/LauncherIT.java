@@ -86,7 +86,7 @@ class LauncherIT {
      */
     @Test
     void aKilledRunResumesToTheSameModel() throws Exception {
-        String[] run = {"train", "--hidden", "24", "--epochs", "5", "--validation", "1000", "--batch", "64", "--progress", "never"};
+        String[] run = {"train", "--hidden", "64", "--epochs", "5", "--validation", "1000", "--batch", "64", "--progress", "never"};
         Path whole = sandbox.resolve("whole.bin");
         List<String> uninterrupted = new ArrayList<>(List.of(run));
         uninterrupted.addAll(List.of("--save", whole.toString()));
