@@ -47,6 +47,14 @@ final class Progress {
         return new Progress(out, live, terminal && (noColor == null || noColor.isEmpty()));
     }
 
+    /**
+     * Whether {@link #update} would draw now: false when not live or drawn less than a tenth of a second
+     * ago. Callers check it before building the status line (a training step calls once per batch).
+     */
+    boolean due() {
+        return live && (!lineShown || System.nanoTime() - lastDraw >= MIN_REDRAW_NANOS);
+    }
+
     /** Shows {@code status} on the live line (at most ten times a second); does nothing when not live. */
     void update(String status) {
         if (!live) {

@@ -381,6 +381,9 @@ final class TrainCommand {
 
                     @Override
                     public void batchDone(int epoch, int batch, int batches, double runningLoss) {
+                        if (!progress.due()) {
+                            return;
+                        }
                         double elapsed = (System.nanoTime() - start) / 1e9;
                         long done = (long) epoch * batches + batch;
                         long total = (long) s.epochs() * batches;
