@@ -20,7 +20,7 @@ public abstract class AbstractKernels implements Kernels {
     /** Rows per block of the softmax cross-entropy reduction. */
     static final int ROW_BLOCK = 256;
     /** Element-wise kernels go parallel from this length on. */
-    static final int PAR_ELEMENTS = 1 << 15;
+    static final int PAR_ELEMENTS = 1 << 17;   // below, handing half of the work to the other thread costs more than it saves (measured: ReLU over 128x256 5 us alone, 20 us split)
     /** Matrix kernels go parallel from this many multiply-adds on. */
     static final long PAR_MACS = 1L << 20;   // ~40 us of SIMD work: below that, waking a worker costs more than it saves
     /** Samples per cache block of the weight gradient (128 x 784 floats = 400 KB, within a 512 KB L2). */
@@ -28,8 +28,8 @@ public abstract class AbstractKernels implements Kernels {
 
     /** Rows per invocation of the forward and input-gradient kernels (see {@link #parallel}); a multiple of ROW_ALIGN. */
     static final int ROW_STEP = 96;
-    /** Row chunks of the forward and input gradient start at multiples of this (the SIMD tile height). */
-    static final int ROW_ALIGN = 6;
+    /** Row chunks of the forward and input gradient start at multiples of this: 4 rows, the smaller SIMD tile, so that a batch of 128 splits 64 + 64 (with 6, 60 + 68). */
+    static final int ROW_ALIGN = 4;
     /** Columns of a chunk of the column-split weight gradient start at multiples of this. */
     static final int COL_ALIGN = 16;
     /** The weight gradient is split over columns (inputs) from this many inputs on. */
