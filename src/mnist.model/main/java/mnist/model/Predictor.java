@@ -2,6 +2,7 @@ package mnist.model;
 
 import mnist.data.LabeledImages;
 import mnist.math.Kernels;
+import mnist.math.SparseBatch;
 
 /** Turns a network's outputs into class predictions, a chunk of samples at a time. */
 public final class Predictor {
@@ -48,14 +49,38 @@ public final class Predictor {
         int[] predictions = new int[n];
         int chunk = Math.max(1, Math.min(n, IMAGE_CHUNK));
         Backprop backprop = new Backprop(network, kernels, chunk);
-        float[] x = new float[chunk * features];
         int outputs = network.outputSize();
+        byte[] pixels = images.pixelBytes();
+        // digits as bytes: the first layer on their non-zero pixels, as in training (the same bits as dense)
+        TrainingLayout layout = pixels == null ? null
+                : TrainingLayout.choose(network, kernels, new PixelInputs(images).density(n, features));
+        boolean sparse = layout != null && layout.sparse();
+        float[] params = null;
+        SparseBatch sb = null;
+        float[] x = null;
+        if (sparse) {
+            params = layout.trainingArray(network.parameters());
+            layout.toTraining(network.parameters(), params);
+            sb = new SparseBatch(features, chunk, chunk * features / 4);
+        } else {
+            x = new float[chunk * features];
+        }
         for (int start = 0; start < n; start += chunk) {
             int rows = Math.min(chunk, n - start);
-            for (int r = 0; r < rows; r++) {
-                images.copyImage(start + r, x, r * features);
+            float[] probabilities;
+            if (sparse) {
+                sb.clear();
+                for (int r = 0; r < rows; r++) {
+                    sb.addRow(pixels, (start + r) * features, LabeledImages.PIXEL_DIVISOR);
+                }
+                sb.finish();
+                probabilities = backprop.forward(params, sb);
+            } else {
+                for (int r = 0; r < rows; r++) {
+                    images.copyImage(start + r, x, r * features);
+                }
+                probabilities = backprop.forward(x, 0, rows);
             }
-            float[] probabilities = backprop.forward(x, 0, rows);
             for (int r = 0; r < rows; r++) {
                 predictions[start + r] = network.output() == Output.SIGMOID
                         ? (probabilities[r] > 0.5f ? 1 : 0)
