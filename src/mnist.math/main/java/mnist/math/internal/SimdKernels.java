@@ -498,11 +498,6 @@ public final class SimdKernels extends AbstractKernels {
                 }
             }
         }
-        for (; i + 4 <= r1; i += 4) {
-            for (int p = 0; p < panels; p++) {
-                forwardPacked4Rows(y, x, xOff, packed, b, bOff, i, p, in, out);
-            }
-        }
         for (; i < r1; i++) {
             for (int p = 0; p < panels; p++) {
                 forwardPackedRow(y, x, xOff, packed, b, bOff, i, p, in, out);
@@ -511,59 +506,11 @@ public final class SimdKernels extends AbstractKernels {
     }
 
     /**
-     * Rows [i, i + 4) of the packed forward, panel p: 4 x 2 vectors of y (the rows after the groups of 6,
-     * e.g. the 4 left of a 64-row chunk). Methods of their own, like every tail: compiled from calls in
-     * which they run, and without masked vector operations where the panel is whole (masked ones are
-     * not intrinsified everywhere, and then box).
+     * Row i of the packed forward, panel p: the rows after the groups of 6. A method of its own, like every
+     * tail: compiled from calls in which it runs, and without masked vector operations where the panel
+     * is whole (masked stores are not intrinsified everywhere, and then box: 14 KB a 2-thread step). A
+     * 4-row tile here ran at a fifth of the speed in training (C2 ran out of registers compiling it).
      */
-    private static void forwardPacked4Rows(float[] y, float[] x, int xOff, float[] packed, float[] b, int bOff,
-                                           int i, int p, int in, int out) {
-        int x0 = xOff + i * in, x1 = x0 + in, x2 = x1 + in, x3 = x2 + in, base = p * in * P;
-        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00;
-        FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
-        for (int k = 0; k < in; k++) {
-            int pk = base + k * P;
-            FloatVector b0 = FloatVector.fromArray(SPECIES, packed, pk);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, packed, pk + L);
-            FloatVector v = FloatVector.broadcast(SPECIES, x[x0 + k]);
-            c00 = v.fma(b0, c00);
-            c01 = v.fma(b1, c01);
-            v = FloatVector.broadcast(SPECIES, x[x1 + k]);
-            c10 = v.fma(b0, c10);
-            c11 = v.fma(b1, c11);
-            v = FloatVector.broadcast(SPECIES, x[x2 + k]);
-            c20 = v.fma(b0, c20);
-            c21 = v.fma(b1, c21);
-            v = FloatVector.broadcast(SPECIES, x[x3 + k]);
-            c30 = v.fma(b0, c30);
-            c31 = v.fma(b1, c31);
-        }
-        int o0 = p * P, y0 = i * out + o0;
-        if (o0 + P <= out) {
-            FloatVector e0 = biasVector(b, bOff, o0), e1 = biasVector(b, bOff, o0 + L);
-            c00.add(e0).intoArray(y, y0);
-            c01.add(e1).intoArray(y, y0 + L);
-            c10.add(e0).intoArray(y, y0 + out);
-            c11.add(e1).intoArray(y, y0 + out + L);
-            c20.add(e0).intoArray(y, y0 + 2 * out);
-            c21.add(e1).intoArray(y, y0 + 2 * out + L);
-            c30.add(e0).intoArray(y, y0 + 3 * out);
-            c31.add(e1).intoArray(y, y0 + 3 * out + L);
-        } else {
-            VectorMask<Float> m0 = SPECIES.indexInRange(o0, out), m1 = SPECIES.indexInRange(o0 + L, out);
-            FloatVector e0 = biasVector(b, bOff, o0, m0), e1 = biasVector(b, bOff, o0 + L, m1);
-            c00.add(e0).intoArray(y, y0, m0);
-            c01.add(e1).intoArray(y, y0 + L, m1);
-            c10.add(e0).intoArray(y, y0 + out, m0);
-            c11.add(e1).intoArray(y, y0 + out + L, m1);
-            c20.add(e0).intoArray(y, y0 + 2 * out, m0);
-            c21.add(e1).intoArray(y, y0 + 2 * out + L, m1);
-            c30.add(e0).intoArray(y, y0 + 3 * out, m0);
-            c31.add(e1).intoArray(y, y0 + 3 * out + L, m1);
-        }
-    }
-
-    /** Row i of the packed forward, panel p (the last rows of a chunk, fewer than 4). */
     private static void forwardPackedRow(float[] y, float[] x, int xOff, float[] packed, float[] b, int bOff,
                                          int i, int p, int in, int out) {
         int x0 = xOff + i * in, base = p * in * P;
