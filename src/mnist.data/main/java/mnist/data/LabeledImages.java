@@ -42,15 +42,7 @@ public final class LabeledImages {
      * {@code labels}, each 0 to 9; {@code name} describes them in messages.
      */
     public static LabeledImages of(String name, int rows, int cols, float[] images, int[] labels) {
-        Objects.requireNonNull(name, "name");
-        if (rows < 1 || cols < 1) {
-            throw new IllegalArgumentException(name + ": image size " + rows + "x" + cols + " is empty");
-        }
-        if ((long) labels.length * rows * cols != images.length) {
-            throw new IllegalArgumentException(name + ": " + images.length + " pixels are not "
-                    + labels.length + " images of " + rows + "x" + cols);
-        }
-        byte[] labelBytes = checkedLabels(name, labels);
+        byte[] labelBytes = checked(name, rows, cols, images.length, labels);
         for (int p = 0; p < images.length; p++) {
             if (!(images[p] >= 0f && images[p] <= 1f)) { // also rejects NaN
                 throw new IllegalArgumentException(name + ": pixel " + images[p] + " at flat index " + p
@@ -65,18 +57,20 @@ public final class LabeledImages {
      * p / 255, and {@code labels}, each 0 to 9; {@code name} describes them in messages.
      */
     public static LabeledImages ofPixels(String name, int rows, int cols, byte[] pixels, int[] labels) {
+        byte[] labelBytes = checked(name, rows, cols, pixels.length, labels);
+        return new LabeledImages(name, rows, cols, pixels.clone(), null, labelBytes);
+    }
+
+    /** Checks that {@code pixelCount} pixels are labels.length images of rows x cols; returns the labels as bytes. */
+    private static byte[] checked(String name, int rows, int cols, int pixelCount, int[] labels) {
         Objects.requireNonNull(name, "name");
         if (rows < 1 || cols < 1) {
             throw new IllegalArgumentException(name + ": image size " + rows + "x" + cols + " is empty");
         }
-        if ((long) labels.length * rows * cols != pixels.length) {
-            throw new IllegalArgumentException(name + ": " + pixels.length + " pixels are not "
+        if ((long) labels.length * rows * cols != pixelCount) {
+            throw new IllegalArgumentException(name + ": " + pixelCount + " pixels are not "
                     + labels.length + " images of " + rows + "x" + cols);
         }
-        return new LabeledImages(name, rows, cols, pixels.clone(), null, checkedLabels(name, labels));
-    }
-
-    private static byte[] checkedLabels(String name, int[] labels) {
         byte[] labelBytes = new byte[labels.length];
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= CLASSES) {
