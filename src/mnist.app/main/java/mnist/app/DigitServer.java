@@ -113,7 +113,7 @@ final class DigitServer implements AutoCloseable {
         return workers.getActiveCount() + workers.getQueue().size();
     }
 
-    /** Predictions answered with 200 so far. */
+    /** Predictions answered (or being answered) with 200 so far. */
     int predictions() {
         return served.get();
     }
@@ -189,8 +189,8 @@ final class DigitServer implements AutoCloseable {
                     allow(exchange, "POST");
                     byte[] body = json(predict(exchange));
                     headers.set("Content-Type", "application/json");
+                    served.incrementAndGet();   // before the answer goes out: a client that has it sees the count
                     send(exchange, 200, body);
-                    served.incrementAndGet();
                 } else {
                     throw new Refusal(404, "no such page: " + truncate(path) + " (the page is /, the API " + PREDICT + ")");
                 }
