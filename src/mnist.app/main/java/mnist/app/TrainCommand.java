@@ -73,7 +73,7 @@ final class TrainCommand {
                                   --show-index and --report may be given too); it then keeps checkpointing
                                   to FILE, and ends exactly as the uninterrupted run would have
               --profile           time every kernel call of the epochs after the first, and print
-                              where the time of a training step goes (per kernel and shape)
+                                  where the time of a training step goes (per kernel and shape)
               --help              show this help
 
             Options for mlp:
