@@ -8,7 +8,7 @@ import java.util.Objects;
  * pixels scaled to [0, 1]; labels are 0 to 9.
  *
  * <p>Images read from IDX files are kept as the bytes they came from (the training set's are 47 MB; as
- * floats they would be 188 MB): a trainer converts them a batch at a time ({@link #pixel}, {@link #copyImage}),
+ * floats they would be 188 MB): a trainer converts them a batch at a time ({@link #copyImage}),
  * and {@link #images()} converts them all only when asked, once. Images made from floats
  * ({@link #of}) keep their floats. The instance does not change; {@link #images()} shares its array
  * instead of copying it.
@@ -138,14 +138,6 @@ public final class LabeledImages {
      */
     public byte[] pixelBytes() {
         return pixels;
-    }
-
-    /** Pixel {@code p} of image {@code i}, in [0, 1]. */
-    public float pixel(int i, int p) {
-        Objects.checkIndex(i, size());
-        Objects.checkIndex(p, features());
-        int at = i * features() + p;
-        return pixels != null ? (pixels[at] & 0xFF) / PIXEL_DIVISOR : images[at];
     }
 
     /** Writes image {@code i}, (features) values in [0, 1], into {@code dst} from {@code off}. */

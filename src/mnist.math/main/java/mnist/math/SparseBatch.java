@@ -191,11 +191,6 @@ public final class SparseBatch {
         return rowStart[rows];
     }
 
-    /** The share of entries that are not zero, 0 to 1. */
-    public double density() {
-        return rows == 0 ? 0 : (double) nonZeros() / ((long) rows * cols);
-    }
-
     // Read by the kernels (mnist.math.internal); the arrays are shared, not copied.
 
     public int[] rowStart() {

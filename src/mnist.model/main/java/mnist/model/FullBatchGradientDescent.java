@@ -50,7 +50,7 @@ public final class FullBatchGradientDescent {
                                  TrainerState resume, MinibatchTrainer.EpochEnd epochEnd) {
         Backprop backprop = new Backprop(network, kernels, n);
         int features = network.inputSize();
-        TrainingLayout layout = TrainingLayout.choose(network, kernels, TrainingLayout.density(x, n, features));
+        TrainingLayout layout = TrainingLayout.choose(network, kernels, new FloatInputs(x, features).density(n, features));
         float[] params = network.parameters();          // the network's layout
         float[] work = layout.trainingArray(params);     // the layout the epochs run in (the same array if dense)
         layout.toTraining(params, work);

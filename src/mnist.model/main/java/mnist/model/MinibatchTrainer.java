@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import mnist.data.LabeledImages;
 import mnist.math.Kernels;
-import mnist.math.SparseBatch;
 import mnist.math.random.RandomSource;
 
 /**
@@ -91,22 +90,7 @@ public final class MinibatchTrainer {
         if ((long) n * inputs > x.length) {
             throw new IllegalArgumentException(n + " samples of " + inputs + " inputs do not fit in " + x.length + " values");
         }
-        return train(network, new TrainingInputs() {
-            @Override
-            public void dense(int sample, float[] dst, int off) {
-                System.arraycopy(x, sample * inputs, dst, off, inputs);
-            }
-
-            @Override
-            public void sparse(int sample, SparseBatch dst) {
-                dst.addRow(x, sample * inputs);
-            }
-
-            @Override
-            public boolean isZero(int sample, int feature) {
-                return x[sample * inputs + feature] == 0f;
-            }
-        }, y, n, validationClasses.length, net -> accuracy(Predictor.predict(net, kernels, validationX,
+        return train(network, new FloatInputs(x, inputs), y, n, validationClasses.length, net -> accuracy(Predictor.predict(net, kernels, validationX,
                 validationClasses.length), validationClasses), listener, resume, epochEnd);
     }
 
@@ -165,12 +149,13 @@ public final class MinibatchTrainer {
                 bestAccuracy = resume.validationAccuracies()[bestEpoch];
                 System.arraycopy(resume.bestParameters(), 0, best, 0, best.length);
             }
-            float[][] saved = resume.optimizerState();
-            float[][] state = new float[saved.length][];
-            for (int i = 0; i < saved.length; i++) {
-                state[i] = saved[i].length == params.length ? layout.trainingArray(saved[i]) : saved[i];
-                if (state[i] != saved[i]) {
-                    layout.toTraining(saved[i], state[i]);
+            // the optimizer's moments were saved in the network's layout: into the training layout
+            float[][] state = resume.optimizerState().clone();
+            for (int i = 0; i < state.length; i++) {
+                if (state[i].length == params.length) {
+                    float[] saved = state[i];
+                    state[i] = layout.trainingArray(saved);
+                    layout.toTraining(saved, state[i]);
                 }
             }
             optimizer.restore(resume.optimizerSteps(), state);

@@ -20,15 +20,10 @@ public final class Predictor {
         int[] predictions = new int[n];
         Backprop backprop = new Backprop(network, kernels, Math.max(1, Math.min(n, CHUNK)));
         int inputs = network.inputSize();
-        int outputs = network.outputSize();
         for (int start = 0; start < n; start += CHUNK) {
             int rows = Math.min(CHUNK, n - start);
             float[] probabilities = backprop.forward(x, start * inputs, rows);
-            for (int r = 0; r < rows; r++) {
-                predictions[start + r] = network.output() == Output.SIGMOID
-                        ? (probabilities[r] > 0.5f ? 1 : 0)
-                        : argmax(probabilities, r * outputs, outputs);
-            }
+            classify(network, probabilities, rows, predictions, start);
         }
         return predictions;
     }
@@ -49,7 +44,6 @@ public final class Predictor {
         int[] predictions = new int[n];
         int chunk = Math.max(1, Math.min(n, IMAGE_CHUNK));
         Backprop backprop = new Backprop(network, kernels, chunk);
-        int outputs = network.outputSize();
         byte[] pixels = images.pixelBytes();
         // digits as bytes: the first layer on their non-zero pixels, as in training (the same bits as dense)
         TrainingLayout layout = pixels == null ? null
@@ -81,13 +75,22 @@ public final class Predictor {
                 }
                 probabilities = backprop.forward(x, 0, rows);
             }
-            for (int r = 0; r < rows; r++) {
-                predictions[start + r] = network.output() == Output.SIGMOID
-                        ? (probabilities[r] > 0.5f ? 1 : 0)
-                        : argmax(probabilities, r * outputs, outputs);
-            }
+            classify(network, probabilities, rows, predictions, start);
         }
         return predictions;
+    }
+
+    /**
+     * predictions[start + r] for the rows of probabilities (rows, outputs): for a sigmoid output 1 above
+     * 0.5 (the lecture's threshold), else 0; for a softmax the most probable class.
+     */
+    private static void classify(Network network, float[] probabilities, int rows, int[] predictions, int start) {
+        int outputs = network.outputSize();
+        for (int r = 0; r < rows; r++) {
+            predictions[start + r] = network.output() == Output.SIGMOID
+                    ? (probabilities[r] > 0.5f ? 1 : 0)
+                    : argmax(probabilities, r * outputs, outputs);
+        }
     }
 
     /** The index of the largest of {@code values[off..off+len)}, the first one on ties (as numpy's argmax). */

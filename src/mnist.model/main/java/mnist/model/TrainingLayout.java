@@ -40,16 +40,6 @@ final class TrainingLayout {
                 ENABLED && density <= MAX_DENSITY && out >= MIN_OUTPUTS && out % kernels.sparsePanel() == 0);
     }
 
-    /** The share of non-zeros among the first (up to 1,000) rows of x (n, features). */
-    static double density(float[] x, int n, int features) {
-        int rows = Math.min(n, 1000);
-        long nonZero = 0;
-        for (int i = 0, end = rows * features; i < end; i++) {
-            nonZero += x[i] != 0f ? 1 : 0;
-        }
-        return rows == 0 ? 1 : (double) nonZero / ((long) rows * features);
-    }
-
     /** Whether the first layer runs on sparse inputs, its weights in panels. */
     boolean sparse() {
         return sparse;

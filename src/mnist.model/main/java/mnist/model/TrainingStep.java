@@ -60,6 +60,28 @@ final class TrainingStep {
      * mean loss before the update; when that loss is not finite, nothing is updated.
      */
     double run(int[] order, int from, int rows, float lr) {
+        gather(order, from, rows);
+        boolean sparse = layout.sparse();
+        if (sparse) {
+            backprop.forward(work, sb);                                           // forward
+        } else {
+            backprop.forward(xb, 0, rows);
+        }
+        double loss = backprop.loss(yb, rows);                                    // loss
+        if (!Double.isFinite(loss)) {
+            return loss;
+        }
+        if (sparse) {
+            backprop.backward(work, sb, yb, grads);                               // backward
+        } else {
+            backprop.backward(xb, 0, yb, rows, grads);
+        }
+        update(lr);                                                               // update
+        return loss;
+    }
+
+    /** The batch's targets into yb and its inputs into sb (sparse first layer) or xb. */
+    private void gather(int[] order, int from, int rows) {
         int outputs = network.outputSize();
         for (int r = 0; r < rows; r++) {
             System.arraycopy(y, order[from + r] * outputs, yb, r * outputs, outputs);
@@ -70,27 +92,12 @@ final class TrainingStep {
                 inputs.sparse(order[from + r], sb);
             }
             sb.finish();
-            backprop.forward(work, sb);                               // forward
-            double loss = backprop.loss(yb, rows);                    // loss
-            if (!Double.isFinite(loss)) {
-                return loss;
+        } else {
+            int features = network.inputSize();
+            for (int r = 0; r < rows; r++) {
+                inputs.dense(order[from + r], xb, r * features);
             }
-            backprop.backward(work, sb, yb, grads);                   // backward
-            update(lr);                                               // update
-            return loss;
         }
-        int features = network.inputSize();
-        for (int r = 0; r < rows; r++) {
-            inputs.dense(order[from + r], xb, r * features);
-        }
-        backprop.forward(xb, 0, rows);
-        double loss = backprop.loss(yb, rows);
-        if (!Double.isFinite(loss)) {
-            return loss;
-        }
-        backprop.backward(xb, 0, yb, rows, grads);
-        update(lr);
-        return loss;
     }
 
     /** L2 weight decay (λ·W added to the gradient of every weight matrix; biases are not decayed), then the optimizer's step. */

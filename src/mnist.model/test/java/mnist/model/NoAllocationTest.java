@@ -80,7 +80,7 @@ class NoAllocationTest {
                         Network network = new Network(new int[] {784, 256, 128, 10}, Activation.RELU, Output.SOFTMAX);
                         Initializer.HE.initialise(network, RandomSource.create("java", 3));
                         TrainingLayout layout = TrainingLayout.choose(network, kernels, 0.19);
-                        TrainingStep step = new TrainingStep(network, kernels, layout, inputs(images),
+                        TrainingStep step = new TrainingStep(network, kernels, layout, new PixelInputs(images),
                                 images.oneHot(10), 128, Optimizer.create(kind, network.parameters().length, 0.9f), 1e-4f);
                         int[] at = {0};
                         untilNoAllocation("training step, " + backend.id() + ", " + threads + " threads, " + kind.id()
@@ -115,9 +115,5 @@ class NoAllocationTest {
                 untilNoAllocation("inference, one image, " + threads + " threads", 64, 4, () -> one.forward(x, 0, 1));
             }
         }
-    }
-
-    private static TrainingInputs inputs(LabeledImages images) {
-        return new PixelInputs(images);
     }
 }

@@ -296,36 +296,31 @@ public abstract class AbstractKernels implements Kernels {
 
     @Override
     public final void packPanels(float[] wp, int wpOff, float[] w, int wOff, int out, int in) {
-        dims(out, in);
-        checkPanels(out);
-        check("wp", wp, wpOff, (long) out * in);
-        check("w", w, wOff, (long) out * in);
-        int pw = sparsePanel();
-        parallel(out / pw, 1, Integer.MAX_VALUE, (long) out * in >= PAR_ELEMENTS, (p0, p1) -> {
-            for (int p = p0; p < p1; p++) {
-                for (int j = 0; j < pw; j++) {
-                    int src = wOff + (p * pw + j) * in, dst = wpOff + p * in * pw + j;
-                    for (int k = 0; k < in; k++) {
-                        wp[dst + k * pw] = w[src + k];
-                    }
-                }
-            }
-        });
+        copyPanels(wp, wpOff, w, wOff, out, in, true);
     }
 
     @Override
     public final void unpackPanels(float[] w, int wOff, float[] wp, int wpOff, int out, int in) {
+        copyPanels(w, wOff, wp, wpOff, out, in, false);
+    }
+
+    /** w (out, in) to its panels (toPanels) or back: wp[(p·in + k)·P + j] = w[p·P + j][k]. */
+    private void copyPanels(float[] dst, int dstOff, float[] src, int srcOff, int out, int in, boolean toPanels) {
         dims(out, in);
         checkPanels(out);
-        check("w", w, wOff, (long) out * in);
-        check("wp", wp, wpOff, (long) out * in);
+        check("dst", dst, dstOff, (long) out * in);
+        check("src", src, srcOff, (long) out * in);
         int pw = sparsePanel();
         parallel(out / pw, 1, Integer.MAX_VALUE, (long) out * in >= PAR_ELEMENTS, (p0, p1) -> {
             for (int p = p0; p < p1; p++) {
                 for (int j = 0; j < pw; j++) {
-                    int dst = wOff + (p * pw + j) * in, src = wpOff + p * in * pw + j;
+                    int w = (p * pw + j) * in, wp = p * in * pw + j;   // w's row, and its first place in the panel
                     for (int k = 0; k < in; k++) {
-                        w[dst + k] = wp[src + k * pw];
+                        if (toPanels) {
+                            dst[dstOff + wp + k * pw] = src[srcOff + w + k];
+                        } else {
+                            dst[dstOff + w + k] = src[srcOff + wp + k * pw];
+                        }
                     }
                 }
             }

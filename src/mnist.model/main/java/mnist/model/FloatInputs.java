@@ -1,0 +1,29 @@
+package mnist.model;
+
+import mnist.math.SparseBatch;
+
+/** Training inputs given as floats: rows of {@code features} values of one array, (n, features). */
+final class FloatInputs implements TrainingInputs {
+    private final float[] x;
+    private final int features;
+
+    FloatInputs(float[] x, int features) {
+        this.x = x;
+        this.features = features;
+    }
+
+    @Override
+    public void dense(int sample, float[] dst, int off) {
+        System.arraycopy(x, sample * features, dst, off, features);
+    }
+
+    @Override
+    public void sparse(int sample, SparseBatch dst) {
+        dst.addRow(x, sample * features);
+    }
+
+    @Override
+    public boolean isZero(int sample, int feature) {
+        return x[sample * features + feature] == 0f;
+    }
+}
