@@ -14,15 +14,52 @@ import mnist.math.SparseBatch;
  * {@code mnist train --profile}: the kernels of a backend, each call timed (wall clock, on the calling
  * thread, so a parallel kernel counts once for all its threads) and added up per kernel and shape, to
  * show where the time of a training step goes. Timing costs about 50 ns a call.
+ *
+ * <p>A {@link #split} is timed as a whole (its wall clock), and inside it the kernels of part 0, the
+ * calling thread's share, are timed one by one; those lines are indented in the table, and not added to
+ * the total (the split's line holds them).
  */
 final class ProfiledKernels implements Kernels {
     private final Kernels k;
-    private final Map<String, long[]> totals = new LinkedHashMap<>();   // name -> {calls, nanos}
+    private final Map<String, long[]> totals;   // name -> {calls, nanos}
+    private final ProfiledKernels parent;        // the profile a part's kernels report to, or null
+    private String firstInSplit;                 // the first kernel part 0 called in the current split
     private long start;
     private long t0;
 
     ProfiledKernels(Kernels kernels) {
         this.k = kernels;
+        this.totals = new LinkedHashMap<>();
+        this.parent = null;
+    }
+
+    /** Part 0's kernels inside a split of parent: timed into parent's table, indented. */
+    private ProfiledKernels(Kernels serial, ProfiledKernels parent) {
+        this.k = serial;
+        this.totals = parent.totals;
+        this.parent = parent;
+    }
+
+    private ProfiledKernels part0;
+
+    @Override
+    public void split(int parts, Part body) {
+        long s = System.nanoTime();
+        firstInSplit = null;
+        k.split(parts, (part, serial) -> {
+            if (part != 0) {
+                body.run(part, serial);
+                return;
+            }
+            if (part0 == null || part0.k != serial) {
+                part0 = new ProfiledKernels(serial, this);
+            }
+            body.run(0, part0);
+        });
+        long dt = System.nanoTime() - s;
+        long[] t = totals.computeIfAbsent("split in " + parts + ", from " + firstInSplit + " (wall)", x -> new long[2]);
+        t[0]++;
+        t[1] += dt;
     }
 
     private void begin() {
@@ -31,6 +68,12 @@ final class ProfiledKernels implements Kernels {
 
     private void end(String name) {
         long dt = System.nanoTime() - t0;
+        if (parent != null) {
+            if (parent.firstInSplit == null) {
+                parent.firstInSplit = name;
+            }
+            name = "  part 0: " + name;
+        }
         long[] t = totals.computeIfAbsent(name, x -> new long[2]);
         t[0]++;
         t[1] += dt;
@@ -44,6 +87,13 @@ final class ProfiledKernels implements Kernels {
     }
 
     private long steps;
+
+    /** An optimizer call is a step when it starts at the first parameter (a split step updates ranges). */
+    private void countStep(int off) {
+        if (off == 0) {
+            (parent != null ? parent : this).steps++;
+        }
+    }
 
     /** Prints the table: per kernel and shape, calls per step, microseconds per call and share of the time. */
     void print(PrintStream out, String title) {
@@ -59,7 +109,9 @@ final class ProfiledKernels implements Kernels {
         double inKernels = 0;
         for (Map.Entry<String, long[]> r : rows) {
             double us = r.getValue()[1] / 1e3;
-            inKernels += us;
+            if (!r.getKey().startsWith(" ")) {
+                inKernels += us;
+            }
             out.printf(Locale.ROOT, "  %-44s %10.2f %12.1f %12.1f %6.1f%%%n", r.getKey(), (double) r.getValue()[0] / steps,
                     us / r.getValue()[0], us / steps, 100 * us / wall);
         }
@@ -171,7 +223,7 @@ final class ProfiledKernels implements Kernels {
         begin();
         k.sgdStep(w, wOff, g, gOff, lr, len);
         end("sgdStep " + len);
-        steps++;
+        countStep(wOff);
     }
 
     @Override
@@ -200,7 +252,7 @@ final class ProfiledKernels implements Kernels {
         begin();
         k.momentumStep(w, v, g, off, len, lr, momentum);
         end("momentumStep " + len);
-        steps++;
+        countStep(off);
     }
 
     @Override
@@ -209,7 +261,7 @@ final class ProfiledKernels implements Kernels {
         begin();
         k.adamStep(w, m, v, g, off, len, lr, beta1, beta2, eps, c1, c2);
         end("adamStep " + len);
-        steps++;
+        countStep(off);
     }
 
     @Override
@@ -264,6 +316,93 @@ final class ProfiledKernels implements Kernels {
         double r = k.softmaxCrossEntropySum(z, y, n, kk);
         end("softmaxCrossEntropySum " + n + "x" + kk);
         return r;
+    }
+
+    @Override
+    public void linearForwardRows(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff, int n, int in, int out,
+                                  int r0, int r1) {
+        begin();
+        k.linearForwardRows(y, x, w, wOff, b, bOff, n, in, out, r0, r1);
+        end("linearForward " + (r1 - r0) + " of " + n + "x" + in + "->" + out);
+    }
+
+    @Override
+    public void linearInputGradRows(float[] dx, float[] dy, float[] w, int wOff, int n, int in, int out, int r0, int r1) {
+        begin();
+        k.linearInputGradRows(dx, dy, w, wOff, n, in, out, r0, r1);
+        end("linearInputGrad " + (r1 - r0) + " of " + n + "x" + out + "->" + in);
+    }
+
+    @Override
+    public void sparseLinearForward(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff, int out,
+                                    int r0, int r1) {
+        begin();
+        k.sparseLinearForward(y, x, wp, wpOff, b, bOff, out, r0, r1);
+        end("sparseLinearForward " + (r1 - r0) + " of " + x.rows() + "x" + x.cols() + "->" + out);
+    }
+
+    @Override
+    public void softmaxRows(float[] a, float[] z, int n, int kk, int r0, int r1) {
+        begin();
+        k.softmaxRows(a, z, n, kk, r0, r1);
+        end("softmax " + (r1 - r0) + " of " + n + "x" + kk);
+    }
+
+    @Override
+    public void relu(float[] a, float[] z, int from, int to) {
+        begin();
+        k.relu(a, z, from, to);
+        end("relu " + (to - from));
+    }
+
+    @Override
+    public void reluBackward(float[] dz, float[] da, float[] a, int from, int to) {
+        begin();
+        k.reluBackward(dz, da, a, from, to);
+        end("reluBackward " + (to - from));
+    }
+
+    @Override
+    public void sigmoid(float[] a, float[] z, int from, int to) {
+        begin();
+        k.sigmoid(a, z, from, to);
+        end("sigmoid " + (to - from));
+    }
+
+    @Override
+    public void sigmoidBackward(float[] dz, float[] da, float[] a, int from, int to) {
+        begin();
+        k.sigmoidBackward(dz, da, a, from, to);
+        end("sigmoidBackward " + (to - from));
+    }
+
+    @Override
+    public void subtract(float[] out, float[] a, float[] b, int from, int to) {
+        begin();
+        k.subtract(out, a, b, from, to);
+        end("subtract " + (to - from));
+    }
+
+    @Override
+    public void linearWeightGrad(float[] dw, int dwOff, float[] dy, float[] x, int xOff, int n, int in, int out,
+                                 float scale, int o0, int o1) {
+        begin();
+        k.linearWeightGrad(dw, dwOff, dy, x, xOff, n, in, out, scale, o0, o1);
+        end("linearWeightGrad " + (o1 - o0) + " of " + n + "x" + in + "->" + out);
+    }
+
+    @Override
+    public void linearBiasGrad(float[] db, int dbOff, float[] dy, int n, int out, float scale, int o0, int o1) {
+        begin();
+        k.linearBiasGrad(db, dbOff, dy, n, out, scale, o0, o1);
+        end("linearBiasGrad " + (o1 - o0) + " of " + n + "x" + out);
+    }
+
+    @Override
+    public void sparseWeightGrad(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int out, float scale, int o0, int o1) {
+        begin();
+        k.sparseWeightGrad(dwp, dwpOff, x, dy, out, scale, o0, o1);
+        end("sparseWeightGrad " + (o1 - o0) + " of " + x.rows() + "x" + x.cols() + "->" + out);
     }
 
     @Override

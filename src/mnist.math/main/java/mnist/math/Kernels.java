@@ -138,6 +138,70 @@ public interface Kernels extends AutoCloseable {
      */
     double softmaxCrossEntropySum(float[] z, float[] y, int n, int k);
 
+    // ---- one training step split over threads ---------------------------------------------------------
+    //
+    // A minibatch step can run as two splits instead of a dozen parallel kernels with a handoff each:
+    // first every thread takes a range of the batch's rows (forward, loss gradient and backward go row
+    // by row), then every thread a range of each layer's outputs (the weight gradients, each a sum over
+    // all the rows in order, and the update of those weights). The methods below do one range on the
+    // calling thread, with the same bits as the whole call they are a range of, whatever the ranges.
+
+    /** The work of one thread of {@link #split}: its part number, and one-thread kernels of its own. */
+    @FunctionalInterface
+    interface Part {
+        void run(int part, Kernels serial);
+    }
+
+    /**
+     * Runs {@code body} for parts 0 .. parts-1 at once, part 0 on the calling thread, and returns when
+     * every part is done; parts is 1 to {@link #threads()}. Each part gets one-thread kernels of the same
+     * backend, the same ones every time for a given part number: inside body, call those, not these.
+     */
+    void split(int parts, Part body);
+
+    /** Rows [r0, r1) of {@code linearForward(y, x, 0, w, wOff, b, bOff, n, in, out)}. */
+    void linearForwardRows(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff,
+                           int n, int in, int out, int r0, int r1);
+
+    /** Rows [r0, r1) of {@code linearInputGrad(dx, dy, w, wOff, n, in, out)}. */
+    void linearInputGradRows(float[] dx, float[] dy, float[] w, int wOff, int n, int in, int out, int r0, int r1);
+
+    /** Rows [r0, r1) of {@link #sparseLinearForward(float[], SparseBatch, float[], int, float[], int, int)}. */
+    void sparseLinearForward(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff, int out,
+                             int r0, int r1);
+
+    /** Rows [r0, r1) of {@code softmax(a, z, n, k)}. */
+    void softmaxRows(float[] a, float[] z, int n, int k, int r0, int r1);
+
+    /** Elements [from, to) of {@link #relu(float[], float[], int)}. */
+    void relu(float[] a, float[] z, int from, int to);
+
+    /** Elements [from, to) of {@link #reluBackward(float[], float[], float[], int)}. */
+    void reluBackward(float[] dz, float[] da, float[] a, int from, int to);
+
+    /** Elements [from, to) of {@link #sigmoid(float[], float[], int)}. */
+    void sigmoid(float[] a, float[] z, int from, int to);
+
+    /** Elements [from, to) of {@link #sigmoidBackward(float[], float[], float[], int)}. */
+    void sigmoidBackward(float[] dz, float[] da, float[] a, int from, int to);
+
+    /** Elements [from, to) of {@link #subtract(float[], float[], float[], int)}. */
+    void subtract(float[] out, float[] a, float[] b, int from, int to);
+
+    /**
+     * Outputs [o0, o1) (rows of dw) of {@code linearWeightGrad(dw, dwOff, dy, x, xOff, n, in, out, scale)}:
+     * each weight one chain over the n samples in order (the same bits as the whole call up to 2,048
+     * samples, or for 256 inputs or more).
+     */
+    void linearWeightGrad(float[] dw, int dwOff, float[] dy, float[] x, int xOff,
+                          int n, int in, int out, float scale, int o0, int o1);
+
+    /** Outputs [o0, o1) of {@code linearBiasGrad(db, dbOff, dy, n, out, scale)}. */
+    void linearBiasGrad(float[] db, int dbOff, float[] dy, int n, int out, float scale, int o0, int o1);
+
+    /** Outputs [o0, o1), whole panels, of {@link #sparseWeightGrad(float[], int, SparseBatch, float[], int, float)}. */
+    void sparseWeightGrad(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int out, float scale, int o0, int o1);
+
     /** Stops the worker threads, if any. */
     @Override
     void close();

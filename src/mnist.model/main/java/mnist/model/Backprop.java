@@ -100,10 +100,15 @@ public final class Backprop {
      * categorical cross-entropy, computed from the logits so that it stays finite in float.
      */
     public double loss(float[] y, int n) {
+        return loss(kernels, y, n);
+    }
+
+    /** {@link #loss(float[], int)} on kernels k (a part's, in a split step). */
+    double loss(Kernels k, float[] y, int n) {
         int last = network.layerCount() - 1;
         double sum = network.output() == Output.SOFTMAX
-                ? kernels.softmaxCrossEntropySum(z[last], y, n, network.outputSize())
-                : kernels.binaryCrossEntropySum(z[last], y, n);
+                ? k.softmaxCrossEntropySum(z[last], y, n, network.outputSize())
+                : k.binaryCrossEntropySum(z[last], y, n);
         return sum / n;
     }
 
@@ -152,6 +157,66 @@ public final class Backprop {
                 }
             }
         }
+    }
+
+    // ---- a step split over threads (Kernels.split): first each part its rows, then its outputs -------
+
+    /**
+     * Rows [r0, r1) of a batch of n, on one part's kernels k: the forward pass, dZ of the last layer
+     * (A - Y), and back through every layer to dZ of the first. params are in the {@link TrainingLayout};
+     * the batch is x (n, inputs), dense, or sx, sparse (then x is null). The same bits as
+     * {@link #forward} then {@link #backward} of the whole batch, however the rows are split.
+     */
+    void forwardBackwardRows(Kernels k, float[] params, float[] x, SparseBatch sx, float[] y, int n, int r0, int r1) {
+        int last = network.layerCount() - 1;
+        float[] input = x;
+        for (int l = 0; l <= last; l++) {                                       // forward
+            Layer layer = network.layer(l);
+            int out = layer.out();
+            if (l == 0 && sx != null) {
+                k.sparseLinearForward(z[l], sx, params, layer.weightOffset(), params, layer.biasOffset(), out, r0, r1);
+            } else {
+                k.linearForwardRows(z[l], input, params, layer.weightOffset(), params, layer.biasOffset(),
+                        n, layer.in(), out, r0, r1);
+            }
+            if (l == last && network.output() == Output.SOFTMAX) {
+                k.softmaxRows(a[l], z[l], n, out, r0, r1);
+            } else if (l == last || network.activation() == Activation.SIGMOID) {
+                k.sigmoid(a[l], z[l], r0 * out, r1 * out);
+            } else {
+                k.relu(a[l], z[l], r0 * out, r1 * out);
+            }
+            input = a[l];
+        }
+        int outputs = network.outputSize();
+        k.subtract(dz[last], a[last], y, r0 * outputs, r1 * outputs);         // loss gradient dZ = A - Y
+        for (int l = last; l > 0; l--) {                                        // backward, to dZ of layer 0
+            Layer layer = network.layer(l);
+            int in = layer.in();
+            k.linearInputGradRows(dz[l - 1], dz[l], params, layer.weightOffset(), n, in, layer.out(), r0, r1);
+            if (network.activation() == Activation.SIGMOID) {
+                k.sigmoidBackward(dz[l - 1], dz[l - 1], a[l - 1], r0 * in, r1 * in);
+            } else {
+                k.reluBackward(dz[l - 1], dz[l - 1], a[l - 1], r0 * in, r1 * in);
+            }
+        }
+    }
+
+    /**
+     * Outputs [o0, o1) of layer l, after {@link #forwardBackwardRows} of every row of the batch: the
+     * gradients of those outputs' weights (rows of W, or whole panels of a sparse first layer) and biases
+     * into grads, each a sum over the n samples in order.
+     */
+    void layerGradients(Kernels k, int l, float[] x, SparseBatch sx, int n, float[] grads, int o0, int o1) {
+        Layer layer = network.layer(l);
+        float scale = 1f / n;
+        if (l == 0 && sx != null) {
+            k.sparseWeightGrad(grads, layer.weightOffset(), sx, dz[0], layer.out(), scale, o0, o1);
+        } else {
+            k.linearWeightGrad(grads, layer.weightOffset(), dz[l], l == 0 ? x : a[l - 1], 0, n, layer.in(), layer.out(),
+                    scale, o0, o1);
+        }
+        k.linearBiasGrad(grads, layer.biasOffset(), dz[l], n, layer.out(), scale, o0, o1);
     }
 
     private void checkBatch(int n) {

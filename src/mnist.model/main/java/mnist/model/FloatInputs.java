@@ -18,8 +18,17 @@ final class FloatInputs implements TrainingInputs {
     }
 
     @Override
-    public void sparse(int sample, SparseBatch dst) {
-        dst.addRow(x, sample * features);
+    public int nonZeros(int sample) {
+        int n = 0;
+        for (int p = sample * features, end = p + features; p < end; p++) {
+            n += x[p] != 0f ? 1 : 0;
+        }
+        return n;
+    }
+
+    @Override
+    public void sparse(int sample, SparseBatch dst, int row) {
+        dst.setRow(row, x, sample * features);
     }
 
     @Override

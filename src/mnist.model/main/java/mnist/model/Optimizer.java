@@ -42,7 +42,24 @@ public abstract sealed class Optimizer {
     }
 
     /** Applies one step with learning rate lr to params, given the gradients of the loss. */
-    public abstract void step(Kernels kernels, float[] params, float[] grads, float lr);
+    public final void step(Kernels kernels, float[] params, float[] grads, float lr) {
+        begin();
+        update(kernels, params, grads, lr, 0, params.length);
+    }
+
+    /**
+     * Starts a step whose updates come in ranges ({@link #update}), from several threads: counts the
+     * step. Every parameter must then be updated exactly once before the next begin.
+     */
+    public void begin() {
+    }
+
+    /** Takes back the last {@link #begin} when no update followed (a batch whose loss was not finite). */
+    public void undoBegin() {
+    }
+
+    /** The update of params[off .. off + len) in the step begun last; ranges may be updated from any thread. */
+    public abstract void update(Kernels kernels, float[] params, float[] grads, float lr, int off, int len);
 
     /** The steps taken so far. */
     public int steps() {
@@ -78,8 +95,8 @@ public abstract sealed class Optimizer {
     /** Plain gradient descent: θ ← θ - lr·g. */
     static final class Sgd extends Optimizer {
         @Override
-        public void step(Kernels kernels, float[] params, float[] grads, float lr) {
-            kernels.sgdStep(params, 0, grads, 0, lr, params.length);
+        public void update(Kernels kernels, float[] params, float[] grads, float lr, int off, int len) {
+            kernels.sgdStep(params, off, grads, off, lr, len);
         }
     }
 
@@ -97,8 +114,8 @@ public abstract sealed class Optimizer {
         }
 
         @Override
-        public void step(Kernels kernels, float[] params, float[] grads, float lr) {
-            kernels.momentumStep(params, velocity, grads, 0, params.length, lr, momentum);
+        public void update(Kernels kernels, float[] params, float[] grads, float lr, int off, int len) {
+            kernels.momentumStep(params, velocity, grads, off, len, lr, momentum);
         }
 
         @Override
@@ -119,6 +136,7 @@ public abstract sealed class Optimizer {
         private final float[] m;
         private final float[] v;
         private int t;
+        private float c1, c2;   // the bias corrections of step t
 
         Adam(int parameterCount) {
             m = new float[parameterCount];
@@ -126,11 +144,20 @@ public abstract sealed class Optimizer {
         }
 
         @Override
-        public void step(Kernels kernels, float[] params, float[] grads, float lr) {
+        public void begin() {
             t++;
-            float c1 = (float) (1 / (1 - Math.pow(BETA1, t)));
-            float c2 = (float) (1 / (1 - Math.pow(BETA2, t)));
-            kernels.adamStep(params, m, v, grads, 0, params.length, lr, (float) BETA1, (float) BETA2, EPSILON, c1, c2);
+            c1 = (float) (1 / (1 - Math.pow(BETA1, t)));
+            c2 = (float) (1 / (1 - Math.pow(BETA2, t)));
+        }
+
+        @Override
+        public void undoBegin() {
+            t--;
+        }
+
+        @Override
+        public void update(Kernels kernels, float[] params, float[] grads, float lr, int off, int len) {
+            kernels.adamStep(params, m, v, grads, off, len, lr, (float) BETA1, (float) BETA2, EPSILON, c1, c2);
         }
 
         @Override

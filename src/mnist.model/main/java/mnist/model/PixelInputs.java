@@ -30,16 +30,33 @@ final class PixelInputs implements TrainingInputs {
         images.copyImage(sample, dst, off);
     }
 
+    /** Whether the images are too wide for the index's columns (shorts): then the pixels are scanned. */
+    private boolean wide() {
+        return features > Short.MAX_VALUE;
+    }
+
     @Override
-    public void sparse(int sample, SparseBatch dst) {
-        if (features > Short.MAX_VALUE) {   // too wide for the index's columns: scan the pixels
-            dst.addRow(pixels, sample * features, LabeledImages.PIXEL_DIVISOR);
-            return;
+    public int nonZeros(int sample) {
+        if (wide()) {
+            int n = 0;
+            for (int p = sample * features, end = p + features; p < end; p++) {
+                n += pixels[p] != 0 ? 1 : 0;
+            }
+            return n;
         }
         if (start == null) {
-            index();
+            index();     // on the thread that begins a batch, before any thread reads the index
         }
-        dst.addRow(cols, values, start[sample], start[sample + 1], LabeledImages.PIXEL_DIVISOR);
+        return start[sample + 1] - start[sample];
+    }
+
+    @Override
+    public void sparse(int sample, SparseBatch dst, int row) {
+        if (wide()) {
+            dst.setRow(row, pixels, sample * features, LabeledImages.PIXEL_DIVISOR);
+        } else {
+            dst.setRow(row, cols, values, start[sample], start[sample + 1], LabeledImages.PIXEL_DIVISOR);
+        }
     }
 
     @Override

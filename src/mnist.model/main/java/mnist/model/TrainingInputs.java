@@ -7,8 +7,14 @@ interface TrainingInputs {
     /** Writes sample {@code sample}'s inputs into dst from off. */
     void dense(int sample, float[] dst, int off);
 
-    /** Appends sample {@code sample}'s inputs as a row of dst. */
-    void sparse(int sample, SparseBatch dst);
+    /** The number of non-zero inputs of sample {@code sample}. */
+    int nonZeros(int sample);
+
+    /**
+     * Writes sample {@code sample}'s non-zero inputs as row {@code row} of dst, a batch begun with
+     * {@link SparseBatch#startRows} and that row's length {@link #nonZeros}; from any thread.
+     */
+    void sparse(int sample, SparseBatch dst, int row);
 
     boolean isZero(int sample, int feature);
 

@@ -5,7 +5,8 @@ import mnist.math.SparseBatch;
 
 /**
  * One step of minibatch training, as the lecture writes it: gather the batch, forward, loss, backward,
- * update. It owns every buffer the step needs, made once: a step allocates nothing.
+ * update. It owns every buffer the step needs, made once: a step allocates nothing (but the handoffs
+ * to the worker threads, a few dozen bytes each).
  *
  * <p>The parameters it updates are in the {@link TrainingLayout} ({@link #parameters()}); the caller
  * converts them to the network's layout when it needs them there.
@@ -24,6 +25,7 @@ final class TrainingStep {
     private final float[] xb;        // the batch's inputs, dense (null with a sparse first layer)
     private final SparseBatch sb;    // the batch's inputs, sparse (null with a dense first layer)
     private final float[] yb;
+    private final int[] lengths;     // the batch's rows' non-zeros (sparse first layer)
 
     /**
      * A step over batches of up to {@code batch} samples of {@code inputs}, whose targets are the rows
@@ -48,6 +50,7 @@ final class TrainingStep {
         xb = layout.sparse() ? null : new float[batch * features];
         sb = layout.sparse() ? new SparseBatch(features, batch, batch * features) : null;
         yb = new float[batch * network.outputSize()];
+        lengths = new int[batch];
     }
 
     /** The parameters the step updates, in the training layout. */
@@ -58,56 +61,121 @@ final class TrainingStep {
     /**
      * Trains on samples {@code order[from .. from + rows)} with learning rate lr, and returns the batch's
      * mean loss before the update; when that loss is not finite, nothing is updated.
+     *
+     * <p>With several threads the step is three splits ({@link Kernels#split}), one handoff each. Gathering
+     * and the forward and backward passes go row by row, so for them each thread takes a range of the
+     * batch's rows; every weight's gradient is a sum over all the rows, so then each thread takes a range
+     * of every layer's outputs, and computes and updates their weights while they are in its cache. Each
+     * value is computed the same way whatever the ranges: the same bits at any thread count.
      */
     double run(int[] order, int from, int rows, float lr) {
-        gather(order, from, rows);
-        boolean sparse = layout.sparse();
-        if (sparse) {
-            backprop.forward(work, sb);                                           // forward
-        } else {
-            backprop.forward(xb, 0, rows);
+        this.order = order;
+        this.from = from;
+        this.rows = rows;
+        this.lr = lr;
+        rowParts = Math.min(kernels.threads(), Math.max(1, rows / MIN_ROWS_PER_PART));
+        if (sb != null) {
+            for (int r = 0; r < rows; r++) {
+                lengths[r] = inputs.nonZeros(order[from + r]);
+            }
+            sb.startRows(rows, lengths, rowParts);
         }
-        double loss = backprop.loss(yb, rows);                                    // loss
+        kernels.split(rowParts, gatherPart);                                      // gather
+        kernels.split(rowParts, rowsPart);                                        // forward, backward to dZ
+        if (sb != null) {
+            sb.columnsPlaced();
+        }
+        optimizer.begin();
+        kernels.split(kernels.threads(), outputsPart);                            // loss, dW, db, update
         if (!Double.isFinite(loss)) {
-            return loss;
+            optimizer.undoBegin();
         }
-        if (sparse) {
-            backprop.backward(work, sb, yb, grads);                               // backward
-        } else {
-            backprop.backward(xb, 0, yb, rows, grads);
-        }
-        update(lr);                                                               // update
         return loss;
     }
 
-    /** The batch's targets into yb and its inputs into sb (sparse first layer) or xb. */
-    private void gather(int[] order, int from, int rows) {
+    /** Rows per part below which the row phases are not split further. */
+    private static final int MIN_ROWS_PER_PART = 16;
+
+    // the current step, for the parts
+    private int[] order;
+    private int from;
+    private int rows;
+    private float lr;
+    private int rowParts;
+    private double loss;
+    private final Kernels.Part gatherPart = this::gather;
+    private final Kernels.Part rowsPart = this::forwardBackward;
+    private final Kernels.Part outputsPart = this::gradientsAndUpdate;
+
+    private int rowStart(int part) {
+        return bound(rows, rowParts, part, 2);
+    }
+
+    /** Part {@code part} of the gather: its rows' targets into yb, and inputs into sb (sparse first layer) or xb. */
+    private void gather(int part, Kernels k) {
+        int r0 = rowStart(part), r1 = rowStart(part + 1);
         int outputs = network.outputSize();
-        for (int r = 0; r < rows; r++) {
+        for (int r = r0; r < r1; r++) {
             System.arraycopy(y, order[from + r] * outputs, yb, r * outputs, outputs);
         }
-        if (layout.sparse()) {
-            sb.clear();
-            for (int r = 0; r < rows; r++) {
-                inputs.sparse(order[from + r], sb);
+        if (sb != null) {
+            for (int r = r0; r < r1; r++) {
+                inputs.sparse(order[from + r], sb, r);
             }
-            sb.finish();
+            sb.countColumns(part, r0, r1);
         } else {
             int features = network.inputSize();
-            for (int r = 0; r < rows; r++) {
+            for (int r = r0; r < r1; r++) {
                 inputs.dense(order[from + r], xb, r * features);
             }
         }
     }
 
-    /** L2 weight decay (λ·W added to the gradient of every weight matrix; biases are not decayed), then the optimizer's step. */
-    private void update(float lr) {
-        if (weightDecay != 0f) {
-            for (int l = 0; l < network.layerCount(); l++) {
-                Layer layer = network.layer(l);
-                kernels.axpy(grads, layer.weightOffset(), work, layer.weightOffset(), weightDecay, layer.out() * layer.in());
-            }
+    /** Part {@code part} of the row phase: its rows' inputs by column too, then forward, loss gradient and backward. */
+    private void forwardBackward(int part, Kernels k) {
+        int r0 = rowStart(part), r1 = rowStart(part + 1);
+        if (sb != null) {
+            sb.placeColumns(part, r0, r1);
         }
-        optimizer.step(kernels, work, grads, lr);
+        backprop.forwardBackwardRows(k, work, xb, sb, yb, rows, r0, r1);
+    }
+
+    /** Part {@code part} of the output phase: the loss, then its outputs of every layer, their gradients and update. */
+    private void gradientsAndUpdate(int part, Kernels k) {
+        // Every part computes the batch's loss (microseconds) rather than wait for one to: when it is not
+        // finite, nothing is updated.
+        double loss = backprop.loss(k, yb, rows);                                 // loss
+        if (part == 0) {
+            this.loss = loss;
+        }
+        if (!Double.isFinite(loss)) {
+            return;
+        }
+        int parts = kernels.threads();
+        for (int l = 0; l < network.layerCount(); l++) {
+            Layer layer = network.layer(l);
+            int align = l == 0 && sb != null ? kernels.sparsePanel() : 4;
+            int o0 = bound(layer.out(), parts, part, align), o1 = bound(layer.out(), parts, part + 1, align);
+            if (o0 == o1) {
+                continue;
+            }
+            backprop.layerGradients(k, l, xb, sb, rows, grads, o0, o1);
+            int w = layer.weightOffset() + o0 * layer.in(), wLen = (o1 - o0) * layer.in();
+            if (weightDecay != 0f) {
+                // L2 weight decay: λ·W added to the gradient of every weight (biases are not decayed)
+                k.axpy(grads, w, work, w, weightDecay, wLen);
+            }
+            optimizer.update(k, work, grads, lr, w, wLen);
+            optimizer.update(k, work, grads, lr, layer.biasOffset() + o0, o1 - o0);
+        }
+    }
+
+    /** The start of part i of parts over [0, total), a multiple of align (total for i = parts). */
+    private static int bound(int total, int parts, int i, int align) {
+        if (i >= parts) {
+            return total;
+        }
+        long b = (long) total * i / parts;
+        return (int) (b - b % align);
     }
 }

@@ -220,6 +220,22 @@ public abstract class AbstractKernels implements Kernels {
         }
     }
 
+    /** part[bl·out + o] = the float sum of dy's column o over the rows of block bl, for blocks [b0, b1), o in [o0, o1). */
+    private void columnSums(float[] part, float[] dy, int n, int out, int o0, int o1, int b0, int b1) {
+        for (int bl = b0; bl < b1; bl++) {
+            int p = bl * out + o0;
+            java.util.Arrays.fill(part, p, p + (o1 - o0), 0f);
+            for (int i = bl * ROW_BLOCK, end = Math.min(n, i + ROW_BLOCK); i < end; i++) {
+                addTo(part, p, dy, i * out + o0, o1 - o0);
+            }
+        }
+    }
+
+    /** Whether an element-wise kernel over len elements runs on the calling thread (then without a task object). */
+    private boolean serial(int len) {
+        return pool == null || len < PAR_ELEMENTS;
+    }
+
     private final float[][] scratch = new float[2][];
 
     /** Scratch array number {@code slot} with at least {@code size} floats (callers hold this object's lock). */
@@ -248,19 +264,22 @@ public abstract class AbstractKernels implements Kernels {
         dims(n, out);
         check("db", db, dbOff, out);
         check("dy", dy, 0, (long) n * out);
-        // float column sums over blocks of ROW_BLOCK rows, the blocks' sums added to a double per column in block order
+        biasGrad(db, dbOff, dy, n, out, scale, 0, out, (long) n * out >= PAR_ELEMENTS);
+    }
+
+    /**
+     * db[o] for o in [o0, o1): float column sums over blocks of ROW_BLOCK rows, the blocks' sums added to
+     * a double per column in block order (callers hold this object's lock: it uses scratch).
+     */
+    private void biasGrad(float[] db, int dbOff, float[] dy, int n, int out, float scale, int o0, int o1, boolean big) {
         int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
         float[] part = scratch(1, (long) blocks * out);
-        parallel(blocks, 1, Integer.MAX_VALUE, (long) n * out >= PAR_ELEMENTS, (b0, b1) -> {
-            for (int bl = b0; bl < b1; bl++) {
-                int p = bl * out;
-                java.util.Arrays.fill(part, p, p + out, 0f);
-                for (int i = bl * ROW_BLOCK, end = Math.min(n, i + ROW_BLOCK); i < end; i++) {
-                    addTo(part, p, dy, i * out, out);
-                }
-            }
-        });
-        for (int o = 0; o < out; o++) {
+        if (big && pool != null) {
+            parallel(blocks, 1, Integer.MAX_VALUE, true, (b0, b1) -> columnSums(part, dy, n, out, o0, o1, b0, b1));
+        } else {
+            columnSums(part, dy, n, out, o0, o1, 0, blocks);
+        }
+        for (int o = o0; o < o1; o++) {
             double acc = 0;
             for (int bl = 0; bl < blocks; bl++) {
                 acc += part[bl * out + o];
@@ -341,7 +360,7 @@ public abstract class AbstractKernels implements Kernels {
             check("b", b, bOff, out);
         }
         parallel(out / sparsePanel(), 1, Integer.MAX_VALUE, (long) x.nonZeros() * out >= PAR_MACS,
-                (p0, p1) -> sparseForwardPanels(y, x, wp, wpOff, b, bOff, p0, p1, out));
+                (p0, p1) -> sparseForwardPanels(y, x, wp, wpOff, b, bOff, p0, p1, out, 0, n));
     }
 
     @Override
@@ -386,7 +405,7 @@ public abstract class AbstractKernels implements Kernels {
         dims(n, k);
         check("a", a, 0, (long) n * k);
         check("z", z, 0, (long) n * k);
-        parallel(n, 1, ROW_BLOCK, (long) n * k >= PAR_ELEMENTS, (r0, r1) -> softmaxRows(a, z, r0, r1, k));
+        parallel(n, 1, ROW_BLOCK, (long) n * k >= PAR_ELEMENTS, (r0, r1) -> softmaxRange(a, z, r0, r1, k));
     }
 
     @Override
@@ -401,7 +420,13 @@ public abstract class AbstractKernels implements Kernels {
     public final void sgdStep(float[] w, int wOff, float[] g, int gOff, float lr, int len) {
         check("w", w, wOff, len);
         check("g", g, gOff, len);
-        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS, (f, t) -> sgdRange(w, wOff, g, gOff, lr, f, t));
+        if (serial(len)) {
+            for (int f = 0; f < len; f += ELEMENT_STEP) {
+                sgdRange(w, wOff, g, gOff, lr, f, Math.min(len, f + ELEMENT_STEP));
+            }
+            return;
+        }
+        parallel(len, 64, ELEMENT_STEP, true, (f, t) -> sgdRange(w, wOff, g, gOff, lr, f, t));
     }
 
     @Override
@@ -423,7 +448,13 @@ public abstract class AbstractKernels implements Kernels {
     public final void axpy(float[] y, int yOff, float[] x, int xOff, float alpha, int len) {
         check("y", y, yOff, len);
         check("x", x, xOff, len);
-        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS, (f, t) -> axpyRange(y, yOff, x, xOff, alpha, f, t));
+        if (serial(len)) {
+            for (int f = 0; f < len; f += ELEMENT_STEP) {
+                axpyRange(y, yOff, x, xOff, alpha, f, Math.min(len, f + ELEMENT_STEP));
+            }
+            return;
+        }
+        parallel(len, 64, ELEMENT_STEP, true, (f, t) -> axpyRange(y, yOff, x, xOff, alpha, f, t));
     }
 
     @Override
@@ -431,8 +462,13 @@ public abstract class AbstractKernels implements Kernels {
         check("w", w, off, len);
         check("v", v, off, len);
         check("g", g, off, len);
-        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS,
-                (f, t) -> momentumRange(w, v, g, off + f, off + t, lr, momentum));
+        if (serial(len)) {
+            for (int f = 0; f < len; f += ELEMENT_STEP) {
+                momentumRange(w, v, g, off + f, off + Math.min(len, f + ELEMENT_STEP), lr, momentum);
+            }
+            return;
+        }
+        parallel(len, 64, ELEMENT_STEP, true, (f, t) -> momentumRange(w, v, g, off + f, off + t, lr, momentum));
     }
 
     @Override
@@ -442,8 +478,13 @@ public abstract class AbstractKernels implements Kernels {
         check("m", m, off, len);
         check("v", v, off, len);
         check("g", g, off, len);
-        parallel(len, 64, ELEMENT_STEP, len >= PAR_ELEMENTS,
-                (f, t) -> adamRange(w, m, v, g, off + f, off + t, lr, beta1, beta2, eps, c1, c2));
+        if (serial(len)) {
+            for (int f = 0; f < len; f += ELEMENT_STEP) {
+                adamRange(w, m, v, g, off + f, off + Math.min(len, f + ELEMENT_STEP), lr, beta1, beta2, eps, c1, c2);
+            }
+            return;
+        }
+        parallel(len, 64, ELEMENT_STEP, true, (f, t) -> adamRange(w, m, v, g, off + f, off + t, lr, beta1, beta2, eps, c1, c2));
     }
 
     @Override
@@ -534,6 +575,198 @@ public abstract class AbstractKernels implements Kernels {
         return blocked(n, ROW_BLOCK, (long) n * k >= PAR_ELEMENTS, (r0, r1) -> softmaxCeRows(z, y, r0, r1, k));
     }
 
+    // ---- one training step split over threads ----------------------------------------------------------
+
+    private AbstractKernels[] serial;
+
+    /** A new one-thread instance of this backend (a part's kernels in {@link #split}). */
+    protected abstract AbstractKernels oneThread();
+
+    @Override
+    public final void split(int parts, Part body) {
+        Objects.requireNonNull(body, "body");
+        if (parts < 1 || parts > threads) {
+            throw new IllegalArgumentException(parts + " parts for " + threads + " threads");
+        }
+        AbstractKernels[] k = serialKernels();
+        if (parts == 1 || pool == null) {
+            body.run(0, k[0]);
+        } else {
+            pool.run(parts, c -> body.run(c, k[c]));
+        }
+    }
+
+    private synchronized AbstractKernels[] serialKernels() {
+        if (serial == null) {
+            AbstractKernels[] k = new AbstractKernels[threads];
+            for (int i = 0; i < threads; i++) {
+                k[i] = threads == 1 ? this : oneThread();
+            }
+            serial = k;
+        }
+        return serial;
+    }
+
+    private static void range(String what, int from, int to, long size) {
+        if (from < 0 || from > to || to > size) {
+            throw new IndexOutOfBoundsException(what + " [" + from + ", " + to + ") outside [0, " + size + ")");
+        }
+    }
+
+    @Override
+    public final synchronized void linearForwardRows(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff,
+                                                     int n, int in, int out, int r0, int r1) {
+        dims(n, in, out);
+        range("rows", r0, r1, n);
+        check("y", y, 0, (long) n * out);
+        check("x", x, 0, (long) n * in);
+        check("w", w, wOff, (long) out * in);
+        if (b != null) {
+            check("b", b, bOff, out);
+        }
+        float[] packed = packForward(w, wOff, n, in, out);
+        for (int f = r0; f < r1; f += ROW_STEP) {     // in slices, as parallel() does; no task object
+            forwardRows(y, x, 0, w, wOff, packed, b, bOff, f, Math.min(r1, f + ROW_STEP), in, out);
+        }
+    }
+
+    @Override
+    public final void linearInputGradRows(float[] dx, float[] dy, float[] w, int wOff, int n, int in, int out,
+                                          int r0, int r1) {
+        dims(n, in, out);
+        range("rows", r0, r1, n);
+        check("dx", dx, 0, (long) n * in);
+        check("dy", dy, 0, (long) n * out);
+        check("w", w, wOff, (long) out * in);
+        if (out == 0) {
+            java.util.Arrays.fill(dx, r0 * in, r1 * in, 0f);
+        }
+        for (int f = r0; f < r1; f += ROW_STEP) {
+            broadcastGemm(dx, 0, in, dy, 0, out, 1, w, wOff, in, f, Math.min(r1, f + ROW_STEP), 0, out, 0, in, true);
+        }
+    }
+
+    @Override
+    public final void sparseLinearForward(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff,
+                                          int out, int r0, int r1) {
+        Objects.requireNonNull(x, "x");
+        int n = x.rows(), in = x.cols();
+        dims(out);
+        checkPanels(out);
+        if (!x.rowsReady()) {
+            throw new IllegalStateException("sparse batch rows not set");
+        }
+        range("rows", r0, r1, n);
+        check("y", y, 0, (long) n * out);
+        check("wp", wp, wpOff, (long) in * out);
+        if (b != null) {
+            check("b", b, bOff, out);
+        }
+        sparseForwardPanels(y, x, wp, wpOff, b, bOff, 0, out / sparsePanel(), out, r0, r1);
+    }
+
+    @Override
+    public final void softmaxRows(float[] a, float[] z, int n, int k, int r0, int r1) {
+        dims(n, k);
+        range("rows", r0, r1, n);
+        check("a", a, 0, (long) n * k);
+        check("z", z, 0, (long) n * k);
+        for (int f = r0; f < r1; f += ROW_BLOCK) {
+            softmaxRange(a, z, f, Math.min(r1, f + ROW_BLOCK), k);
+        }
+    }
+
+    @Override
+    public final void relu(float[] a, float[] z, int from, int to) {
+        check("a", a, 0, to);
+        check("z", z, 0, to);
+        range("elements", from, to, to);
+        for (int f = from; f < to; f += ELEMENT_STEP) {
+            reluRange(a, z, f, Math.min(to, f + ELEMENT_STEP));
+        }
+    }
+
+    @Override
+    public final void reluBackward(float[] dz, float[] da, float[] a, int from, int to) {
+        check("dz", dz, 0, to);
+        check("da", da, 0, to);
+        check("a", a, 0, to);
+        range("elements", from, to, to);
+        for (int f = from; f < to; f += ELEMENT_STEP) {
+            reluBackwardRange(dz, da, a, f, Math.min(to, f + ELEMENT_STEP));
+        }
+    }
+
+    @Override
+    public final void sigmoid(float[] a, float[] z, int from, int to) {
+        check("a", a, 0, to);
+        check("z", z, 0, to);
+        range("elements", from, to, to);
+        for (int f = from; f < to; f += ELEMENT_STEP) {
+            sigmoidRange(a, z, f, Math.min(to, f + ELEMENT_STEP));
+        }
+    }
+
+    @Override
+    public final void sigmoidBackward(float[] dz, float[] da, float[] a, int from, int to) {
+        check("dz", dz, 0, to);
+        check("da", da, 0, to);
+        check("a", a, 0, to);
+        range("elements", from, to, to);
+        for (int f = from; f < to; f += ELEMENT_STEP) {
+            sigmoidBackwardRange(dz, da, a, f, Math.min(to, f + ELEMENT_STEP));
+        }
+    }
+
+    @Override
+    public final void subtract(float[] out, float[] a, float[] b, int from, int to) {
+        check("out", out, 0, to);
+        check("a", a, 0, to);
+        check("b", b, 0, to);
+        range("elements", from, to, to);
+        for (int f = from; f < to; f += ELEMENT_STEP) {
+            subtractRange(out, a, b, f, Math.min(to, f + ELEMENT_STEP));
+        }
+    }
+
+    @Override
+    public final void linearWeightGrad(float[] dw, int dwOff, float[] dy, float[] x, int xOff,
+                                       int n, int in, int out, float scale, int o0, int o1) {
+        dims(n, in, out);
+        range("outputs", o0, o1, out);
+        check("dw", dw, dwOff, (long) out * in);
+        check("dy", dy, 0, (long) n * out);
+        check("x", x, xOff, (long) n * in);
+        weightGrad(dw, dwOff, dy, x, xOff, 0, n, in, out, o0, o1, 0, in);
+        scaleRows(dw, dwOff, in, o0, o1, 0, in, scale);
+    }
+
+    @Override
+    public final synchronized void linearBiasGrad(float[] db, int dbOff, float[] dy, int n, int out, float scale,
+                                                  int o0, int o1) {
+        dims(n, out);
+        range("outputs", o0, o1, out);
+        check("db", db, dbOff, out);
+        check("dy", dy, 0, (long) n * out);
+        biasGrad(db, dbOff, dy, n, out, scale, o0, o1, false);
+    }
+
+    @Override
+    public final void sparseWeightGrad(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int out, float scale,
+                                       int o0, int o1) {
+        int n = x.rows(), in = x.cols(), pw = sparsePanel();
+        dims(out);
+        checkPanels(out);
+        sparseReady(x);
+        range("outputs", o0, o1, out);
+        if (o0 % pw != 0 || o1 % pw != 0) {
+            throw new IllegalArgumentException("outputs [" + o0 + ", " + o1 + ") are not whole panels of " + pw);
+        }
+        check("dwp", dwp, dwpOff, (long) in * out);
+        check("dy", dy, 0, (long) n * out);
+        sparseGradPanels(dwp, dwpOff, x, dy, o0 / pw, o1 / pw, out, scale);
+    }
+
     // ---- what a backend supplies ---------------------------------------------------------------------
 
     /**
@@ -563,11 +796,11 @@ public abstract class AbstractKernels implements Kernels {
                                           int k0, int k1, boolean zero);
 
     /**
-     * Panels [p0, p1) of y = x · wᵀ (+ b), w in panels: y[i][o] = (Σ over row i's non-zeros k, in column
+     * Panels [p0, p1) of rows [r0, r1) of y = x · wᵀ (+ b), w in panels: y[i][o] = (Σ over row i's non-zeros k, in column
      * order, of x[i][k]·w[o][k], one fused multiply-add chain from +0) + b[o].
      */
     protected abstract void sparseForwardPanels(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff,
-                                                int p0, int p1, int out);
+                                                int p0, int p1, int out, int r0, int r1);
 
     /**
      * Panels [p0, p1) of dw = scale · dyᵀ · x, in panels: dw[o][k] = scale · (Σ over column k's non-zeros i,
@@ -586,7 +819,7 @@ public abstract class AbstractKernels implements Kernels {
 
     protected abstract void sigmoidBackwardRange(float[] dz, float[] da, float[] a, int from, int to);
 
-    protected abstract void softmaxRows(float[] a, float[] z, int r0, int r1, int k);
+    protected abstract void softmaxRange(float[] a, float[] z, int r0, int r1, int k);
 
     protected abstract void subtractRange(float[] out, float[] a, float[] b, int from, int to);
 

@@ -16,6 +16,11 @@ public final class ScalarKernels extends AbstractKernels {
     }
 
     @Override
+    protected AbstractKernels oneThread() {
+        return new ScalarKernels(1);
+    }
+
+    @Override
     public Backend backend() {
         return Backend.SCALAR;
     }
@@ -36,14 +41,14 @@ public final class ScalarKernels extends AbstractKernels {
 
     @Override
     protected void sparseForwardPanels(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff,
-                                       int p0, int p1, int out) {
+                                       int p0, int p1, int out, int r0, int r1) {
         int[] start = x.rowStart(), col = x.rowCol();
         float[] val = x.rowValue();
         int in = x.cols();
         for (int p = p0; p < p1; p++) {
             for (int h = 0; h < PANEL; h += 8) {
                 int o = p * PANEL + h, base = wpOff + p * in * PANEL + h;
-                for (int i = 0; i < x.rows(); i++) {
+                for (int i = r0; i < r1; i++) {
                     float c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
                     for (int e = start[i], end = start[i + 1]; e < end; e++) {
                         float v = val[e];
@@ -284,7 +289,7 @@ public final class ScalarKernels extends AbstractKernels {
     }
 
     @Override
-    protected void softmaxRows(float[] a, float[] z, int r0, int r1, int k) {
+    protected void softmaxRange(float[] a, float[] z, int r0, int r1, int k) {
         for (int r = r0; r < r1; r++) {
             int off = r * k;
             float m = Float.NEGATIVE_INFINITY;

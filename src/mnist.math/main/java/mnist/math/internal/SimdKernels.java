@@ -28,6 +28,11 @@ public final class SimdKernels extends AbstractKernels {
     }
 
     @Override
+    protected AbstractKernels oneThread() {
+        return new SimdKernels(1);
+    }
+
+    @Override
     public Backend backend() {
         return Backend.SIMD;
     }
@@ -114,15 +119,15 @@ public final class SimdKernels extends AbstractKernels {
 
     @Override
     protected void sparseForwardPanels(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff,
-                                       int p0, int p1, int out) {
-        int in = x.cols(), n = x.rows(), n2 = n & ~1;
+                                       int p0, int p1, int out, int r0, int r1) {
+        int in = x.cols(), r2 = r0 + ((r1 - r0) & ~1);
         for (int p = p0; p < p1; p++) {
             int base = wpOff + p * in * SP, o = p * SP;
-            for (int i = 0; i < n2; i += 2) {
+            for (int i = r0; i < r2; i += 2) {
                 sparseForward2Rows(y, x, wp, base, b, bOff, i, o, out);
             }
-            if (n2 < n) {
-                sparseForwardRow(y, x, wp, base, b, bOff, n2, o, out);
+            if (r2 < r1) {
+                sparseForwardRow(y, x, wp, base, b, bOff, r2, o, out);
             }
         }
     }
@@ -1145,7 +1150,7 @@ public final class SimdKernels extends AbstractKernels {
      * operations. The sum: the vector part's lanes in a fixed order, then the tail in order.
      */
     @Override
-    protected void softmaxRows(float[] a, float[] z, int r0, int r1, int k) {
+    protected void softmaxRange(float[] a, float[] z, int r0, int r1, int k) {
         int kb = SPECIES.loopBound(k);
         float[] lanes = LANES.get();
         for (int r = r0; r < r1; r++) {
