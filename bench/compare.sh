@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # mnist train against its PyTorch twin (bench/pytorch_mlp.py), at 1 and 2 threads, in one run:
 # R rounds, each running the four configurations one after the other (interleaved, so that a busy
-# spell of the machine hits all of them alike), then a table of seconds per epoch.
+# spell of the machine hits all of them alike), then a table of seconds per epoch; each round also
+# times OpenBLAS alone on the step's GEMMs at 1 and 2 threads (bench/openblas_gemm.py), for what a
+# second core gives on this machine at the time.
 #
 #   bench/compare.sh [-e EPOCHS] [-r ROUNDS]      (defaults: 12 epochs, 3 rounds; about a minute a round on 2 quiet cores)
 #
@@ -41,13 +43,17 @@ echo "CPU: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores, $(grep -q av
 echo "mnist: $("$mnist" --version 2>/dev/null), JDK $(sed -n 's/^JAVA_VERSION="\(.*\)"/\1/p' "$root/target/mnist/release")"
 echo "$epochs epochs, $rounds round(s); load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-configs=(mnist-1 mnist-2 pytorch-1 pytorch-2)
+configs=(mnist-1 mnist-2 pytorch-1 pytorch-2 openblas-1 openblas-2)
 for ((r = 1; r <= rounds; r++)); do
   for c in "${configs[@]}"; do
     threads=${c##*-}
     out=$tmp/$c-$r
     start=$(date +%s%N)
-    if [[ $c == mnist-* ]]; then
+    if [[ $c == openblas-* ]]; then
+      # OpenBLAS's own gain from a second thread on the step's GEMMs, in the same round
+      env OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" "$python" "$root/bench/openblas_gemm.py" >"$out.log" 2>&1 || {
+        echo "$0: openblas_gemm.py failed:" >&2; tail -5 "$out.log" >&2; exit 1; }
+    elif [[ $c == mnist-* ]]; then
       "$mnist" train --progress never --threads "$threads" --epochs "$epochs" --metrics-out "$out.json" >"$out.log" 2>&1 || {
         echo "$0: mnist train failed:" >&2; tail -5 "$out.log" >&2; exit 1; }
     else
@@ -87,4 +93,11 @@ print()
 print(f"mnist / PyTorch's best ({best:.3f} s): {rows['mnist-1'] / best:.2f} at 1 thread, {rows['mnist-2'] / best:.2f} at 2 threads (below 1: mnist is faster)")
 print(f"2 threads / 1 thread speed-up: mnist {rows['mnist-1'] / rows['mnist-2']:.2f}x, PyTorch {rows['pytorch-1'] / rows['pytorch-2']:.2f}x")
 print("whole command: mnist includes the JVM start, reading the data and the evaluation; PyTorch its imports and reading the data")
+blas = {t: statistics.median(float(open(f"{tmp}/openblas-{t}-{r}.log").read().split()[-1]) for r in range(1, rounds + 1))
+        for t in (1, 2)}
+gain = blas[1] / blas[2]
+ours = rows["mnist-1"] / rows["mnist-2"]
+print(f"OpenBLAS alone, the step's GEMMs: {blas[1] * 1e6:.0f} us at 1 thread, {blas[2] * 1e6:.0f} us at 2: {gain:.2f}x; "
+      f"mnist's gain from its second thread is {100 * (ours - 1) / (gain - 1):.0f}% of OpenBLAS's" if gain > 1
+      else f"OpenBLAS alone, the step's GEMMs: no gain from a second thread ({gain:.2f}x)")
 EOF

@@ -160,13 +160,6 @@ final class TrainCommand {
         boolean profile = options.flag("profile");
         Thread warmup = mlp == null || options.has("resume") ? null : warmUp(mlp, backend, threads);
         Mnist data = DataOption.load(options, out);
-        if (warmup != null) {
-            try {
-                warmup.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         LabeledImages test = data.test();
         String source = data.source();
         // The training set goes to the trainer alone: once it has made its shuffled copy, the original can go.
@@ -180,7 +173,7 @@ final class TrainCommand {
             String setup = backend.id() + " backend on " + threads + " thread" + (threads == 1 ? "" : "s")
                     + ", " + rngKind + " generator seed " + seed;
             Trained trained = mlp != null
-                    ? trainMlp(mlp, trainSet, kernels, random, setup, progress, files)
+                    ? trainMlp(mlp, trainSet, kernels, random, setup, progress, files, warmup)
                     : trainLecture(plan, trainSet.removeFirst(), kernels, random, setup, progress, files);
             if (kernels instanceof ProfiledKernels p) {
                 p.print(out, trained.network().describe() + ", epochs after the first, " + setup);
@@ -313,7 +306,7 @@ final class TrainCommand {
     }
 
     /** Steps of the warm-up run while the data loads (see {@link Warmup}). */
-    static final int WARMUP_STEPS = Integer.getInteger("mnist.warmup.steps", 48);
+    static final int WARMUP_STEPS = Integer.getInteger("mnist.warmup.steps", 240);
 
     /**
      * Starts the JIT's warm-up on a second thread: a throwaway copy of the network, trained on synthetic
@@ -330,7 +323,9 @@ final class TrainCommand {
         sizes[sizes.length - 1] = LectureModel.DIGITS;
         return Thread.ofPlatform().daemon().name("mnist-warmup").start(() -> {
             try (Kernels k = Kernels.create(backend, threads)) {
-                Warmup.minibatch(k, sizes, plan.activation(), plan.settings(), 28, WARMUP_STEPS);
+                // the sizes of MNIST's sets (the data loads meanwhile): only their remainders matter
+                Warmup.minibatch(k, sizes, plan.activation(), plan.settings(), 28, WARMUP_STEPS,
+                        60_000 - plan.validation(), plan.validation(), 10_000);
             } catch (RuntimeException e) {
                 // only speed is lost
             }
@@ -339,7 +334,7 @@ final class TrainCommand {
 
     /** Trains the mlp on the one training set in {@code trainSet}, which it takes out of the list. */
     private Trained trainMlp(MlpPlan plan, List<LabeledImages> trainSet, Kernels kernels, RandomSource random, String setup,
-                             Progress progress, RunFiles files) throws UsageException, IOException {
+                             Progress progress, RunFiles files, Thread warmup) throws UsageException, IOException {
         LabeledImages all = trainSet.removeFirst();
         int[] sizes = new int[plan.hidden().length + 2];
         sizes[0] = all.features();
@@ -357,6 +352,17 @@ final class TrainCommand {
         LabeledImages train = all.select(shuffle, 0, trainSize);
         LabeledImages validation = all.select(shuffle, trainSize, all.size());
         all = null;   // 47 MB of MNIST: the two parts above are copies
+
+        // While the warm-up finishes: the index of the training images' lit pixels, which the first
+        // batch would otherwise wait for.
+        train.nonZeroPixels();
+        if (warmup != null) {
+            try {
+                warmup.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
 
         MinibatchSettings s = plan.settings();
         curves = reportDir == null ? null : new LearningCurves(kernels, train, validation, LectureModel.DIGITS);

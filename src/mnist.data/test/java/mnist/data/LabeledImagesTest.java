@@ -116,4 +116,33 @@ class LabeledImagesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call::run);
         assertTrue(e.getMessage().startsWith(start), e.getMessage());
     }
+
+    @Test
+    void theIndexOfLitPixelsHoldsEveryNonZeroPixelInOrder() {
+        java.util.Random r = new java.util.Random(9);
+        int rows = 5, cols = 13, n = 40;   // 65 pixels: runs of eight and a tail
+        byte[] pixels = new byte[n * rows * cols];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = r.nextInt(4) == 0 ? (byte) (1 + r.nextInt(255)) : 0;
+        }
+        java.util.Arrays.fill(pixels, 0, rows * cols, (byte) 0);   // a blank image
+        int[] labels = new int[n];
+        LabeledImages images = LabeledImages.ofPixels("random", rows, cols, pixels, labels);
+        LabeledImages.NonZeroPixels index = images.nonZeroPixels();
+        int features = rows * cols;
+        for (int i = 0; i < n; i++) {
+            int e = index.start()[i];
+            for (int k = 0; k < features; k++) {
+                byte p = pixels[i * features + k];
+                if (p != 0) {
+                    assertEquals(k, index.columns()[e], "image " + i + ": column of its entry " + e);
+                    assertEquals(p, index.values()[e++]);
+                }
+            }
+            assertEquals(index.start()[i + 1], e, "image " + i + " has exactly its lit pixels");
+        }
+        assertEquals(0, index.start()[1], "the blank image has none");
+        assertTrue(index == images.nonZeroPixels(), "made once");
+        assertEquals(null, FOUR.nonZeroPixels(), "none for images made from floats");
+    }
 }

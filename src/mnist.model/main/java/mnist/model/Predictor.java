@@ -29,7 +29,7 @@ public final class Predictor {
     }
 
     /** Rows converted from bytes at a time by {@link #predict(Network, Kernels, LabeledImages)}. */
-    private static final int IMAGE_CHUNK = 1024;
+    static final int IMAGE_CHUNK = 1024;
 
     /**
      * The predicted class of each of {@code images}, as {@link #predict(Network, Kernels, float[], int)}

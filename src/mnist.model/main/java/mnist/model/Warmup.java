@@ -20,16 +20,20 @@ public final class Warmup {
     /**
      * Trains a copy of a network of {@code sizes} ({@code activation}, softmax output) with
      * {@code settings} (its epochs replaced) for about {@code steps} steps on synthetic images of
-     * {@code side x side} pixels, with the given kernels. Returns the seconds it took.
+     * {@code side x side} pixels, with the given kernels, then classifies a synthetic test set. The real
+     * run's expected sizes (its training, validation and test sets) give the warm-up the same short
+     * last batch and the same short last chunk of images to classify, so that the code for those is
+     * compiled too, not met for the first time at the end of the first epoch. Returns the seconds it took.
      */
     public static double minibatch(Kernels kernels, int[] sizes, Activation activation, MinibatchSettings settings,
-                                   int side, int steps) {
+                                   int side, int steps, int trainSize, int validationSize, int testSize) {
         long start = System.nanoTime();
         int batch = settings.batchSize();
-        int n = batch * 8;
+        int n = batch * 8 + Math.max(0, trainSize) % batch;
         int epochs = Math.max(1, (steps + 7) / 8);
-        LabeledImages train = synthetic(n, side, sizes[sizes.length - 1], 1);
-        LabeledImages validation = synthetic(Math.min(512, n), side, sizes[sizes.length - 1], 2);
+        int classes = sizes[sizes.length - 1];
+        LabeledImages train = synthetic(n, side, classes, 1);
+        LabeledImages validation = synthetic(likeChunks(validationSize), side, classes, 2);
         Network network = new Network(sizes, activation, Output.SOFTMAX);
         RandomSource random = RandomSource.create("java", 1);
         Initializer.defaultFor(activation).initialise(network, random);
@@ -37,8 +41,14 @@ public final class Warmup {
                 settings.momentum(), settings.weightDecay(), settings.schedule());
         new MinibatchTrainer(kernels, s, random).train(network, train, validation, new MinibatchTrainer.Listener() {
         }, null, null);
-        Predictor.predict(network, kernels, validation.images(), validation.size());
+        Predictor.predict(network, kernels, synthetic(likeChunks(testSize), side, classes, 3));
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** A set size with a full chunk of {@link Predictor}'s and the same short last chunk as {@code size}. */
+    private static int likeChunks(int size) {
+        int chunk = Predictor.IMAGE_CHUNK;
+        return size <= chunk ? Math.max(1, size) : chunk + size % chunk;
     }
 
     /** n images like digits: pixels of the middle lit with probability 0.4, labels at random below classes. */
