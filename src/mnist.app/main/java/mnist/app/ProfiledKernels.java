@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import mnist.math.Backend;
+import mnist.math.ConvShape;
 import mnist.math.Kernels;
 import mnist.math.SparseBatch;
 
@@ -403,6 +404,47 @@ final class ProfiledKernels implements Kernels {
         begin();
         k.sparseWeightGrad(dwp, dwpOff, x, dy, out, scale, o0, o1);
         end("sparseWeightGrad " + (o1 - o0) + " of " + x.rows() + "x" + x.cols() + "->" + out);
+    }
+
+    private static String conv(ConvShape s) {
+        return s.in() + "x" + s.height() + "x" + s.width() + "->" + s.out() + " k" + s.kernel() + " p" + s.pad();
+    }
+
+    @Override
+    public void conv2dForward(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff, ConvShape s, int n,
+                              int r0, int r1) {
+        begin();
+        k.conv2dForward(y, x, w, wOff, b, bOff, s, n, r0, r1);
+        end("conv2dForward " + (r1 - r0) + " of " + n + "x" + conv(s));
+    }
+
+    @Override
+    public void conv2dInputGrad(float[] dx, float[] dy, float[] w, int wOff, ConvShape s, int n, int r0, int r1) {
+        begin();
+        k.conv2dInputGrad(dx, dy, w, wOff, s, n, r0, r1);
+        end("conv2dInputGrad " + (r1 - r0) + " of " + n + "x" + conv(s));
+    }
+
+    @Override
+    public void conv2dWeightGrad(float[] dw, int dwOff, float[] db, int dbOff, float[] dy, float[] x, ConvShape s, int n,
+                                 float scale, int o0, int o1) {
+        begin();
+        k.conv2dWeightGrad(dw, dwOff, db, dbOff, dy, x, s, n, scale, o0, o1);
+        end("conv2dWeightGrad " + (o1 - o0) + " of " + n + "x" + conv(s));
+    }
+
+    @Override
+    public void maxPool2(float[] y, int[] arg, float[] x, int c, int h, int w, int n, int r0, int r1) {
+        begin();
+        k.maxPool2(y, arg, x, c, h, w, n, r0, r1);
+        end("maxPool2 " + (r1 - r0) + " of " + n + "x" + c + "x" + h + "x" + w);
+    }
+
+    @Override
+    public void maxPool2Backward(float[] dx, float[] dy, int[] arg, int c, int h, int w, int n, int r0, int r1) {
+        begin();
+        k.maxPool2Backward(dx, dy, arg, c, h, w, n, r0, r1);
+        end("maxPool2Backward " + (r1 - r0) + " of " + n + "x" + c + "x" + h + "x" + w);
     }
 
     @Override

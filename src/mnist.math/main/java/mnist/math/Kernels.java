@@ -202,6 +202,36 @@ public interface Kernels extends AutoCloseable {
     /** Outputs [o0, o1), whole panels, of {@link #sparseWeightGrad(float[], int, SparseBatch, float[], int, float)}. */
     void sparseWeightGrad(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int out, float scale, int o0, int o1);
 
+    // ---- 2-D convolution (stride 1, zero padding) and 2x2 max-pooling, a sample range at a time -------
+    //
+    // Activations are (n, channels, height, width), one sample after the other; see ConvShape. Each
+    // call does samples [r0, r1) (or output channels [o0, o1) for the weight gradient) on the calling
+    // thread, every value computed the same way whatever the ranges, like the step's range kernels.
+
+    /** Samples [r0, r1) of y (n, s.outSize()) = the convolution of x (n, s.inSize()) with w (s.weights()) + b (s.out()). */
+    void conv2dForward(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff, ConvShape s, int n, int r0, int r1);
+
+    /** Samples [r0, r1) of dx (n, s.inSize()) = the gradient of the convolution's input, given dy (n, s.outSize()); overwrites dx. */
+    void conv2dInputGrad(float[] dx, float[] dy, float[] w, int wOff, ConvShape s, int n, int r0, int r1);
+
+    /**
+     * Output channels [o0, o1) of dw = scale · Σ over the n samples of the gradient of the weights, and
+     * db = scale · Σ of dy over samples and positions (db may be null); overwrites them. Each weight is
+     * one chain of fused multiply-adds over the samples in order, and within a sample over the positions.
+     */
+    void conv2dWeightGrad(float[] dw, int dwOff, float[] db, int dbOff, float[] dy, float[] x, ConvShape s, int n,
+                          float scale, int o0, int o1);
+
+    /**
+     * Samples [r0, r1) of 2x2 max-pooling, stride 2: y (n, c, h/2, w/2) from x (n, c, h, w), rounding down
+     * (an odd last row or column is dropped); arg gets, for each output, the index in x of the maximum
+     * (the first in row order on ties).
+     */
+    void maxPool2(float[] y, int[] arg, float[] x, int c, int h, int w, int n, int r0, int r1);
+
+    /** Samples [r0, r1) of the gradient of {@link #maxPool2}: dx (n, c, h, w) is dy at the maxima, 0 elsewhere. */
+    void maxPool2Backward(float[] dx, float[] dy, int[] arg, int c, int h, int w, int n, int r0, int r1);
+
     /** Stops the worker threads, if any. */
     @Override
     void close();

@@ -1,6 +1,7 @@
 package mnist.math.internal;
 
 import java.util.Objects;
+import mnist.math.ConvShape;
 import mnist.math.Kernels;
 import mnist.math.SparseBatch;
 
@@ -236,7 +237,7 @@ public abstract class AbstractKernels implements Kernels {
         return pool == null || len < PAR_ELEMENTS;
     }
 
-    private final float[][] scratch = new float[2][];
+    private final float[][] scratch = new float[4][];
 
     /** Scratch array number {@code slot} with at least {@code size} floats (callers hold this object's lock). */
     private float[] scratch(int slot, long size) {
@@ -765,6 +766,204 @@ public abstract class AbstractKernels implements Kernels {
         check("dwp", dwp, dwpOff, (long) in * out);
         check("dy", dy, 0, (long) n * out);
         sparseGradPanels(dwp, dwpOff, x, dy, o0 / pw, o1 / pw, out, scale);
+    }
+
+    // ---- 2-D convolution as a GEMM over an unrolled input (im2col), and 2x2 max-pooling -----------------
+    //
+    // For one sample, the unrolled input cols (terms, positions) holds in row t = (i, u, v) input channel
+    // i shifted by (u - pad, v - pad), zeros outside: then y (out, positions) = w (out, terms) · cols, one
+    // broadcast GEMM of the backend's (SIMD or scalar), and the gradients are the two other products.
+
+    private static void checkConv(ConvShape s, int n) {
+        java.util.Objects.requireNonNull(s, "shape");
+        if (n < 0) {
+            throw new IllegalArgumentException("negative sample count " + n);
+        }
+    }
+
+    /** cols (terms, positions) of sample x[xOff ..], or its transpose (positions, terms) when transposed. */
+    private static void unroll(float[] cols, float[] x, int xOff, ConvShape s, boolean transposed) {
+        int k = s.kernel(), pad = s.pad(), h = s.height(), wd = s.width();
+        int oh = s.outHeight(), ow = s.outWidth(), positions = oh * ow, terms = s.terms();
+        for (int i = 0; i < s.in(); i++) {
+            for (int u = 0; u < k; u++) {
+                for (int v = 0; v < k; v++) {
+                    int t = (i * k + u) * k + v;
+                    int c0 = Math.max(0, pad - v), c1 = Math.min(ow, wd + pad - v);   // columns inside the image
+                    for (int r = 0; r < oh; r++) {
+                        int xr = r + u - pad;
+                        boolean inside = xr >= 0 && xr < h && c0 < c1;
+                        int src = xOff + (i * h + xr) * wd + v - pad;    // x's element for column c is src + c
+                        if (!transposed) {
+                            int dst = t * positions + r * ow;
+                            if (!inside) {
+                                java.util.Arrays.fill(cols, dst, dst + ow, 0f);
+                                continue;
+                            }
+                            java.util.Arrays.fill(cols, dst, dst + c0, 0f);
+                            System.arraycopy(x, src + c0, cols, dst + c0, c1 - c0);
+                            java.util.Arrays.fill(cols, dst + c1, dst + ow, 0f);
+                            continue;
+                        }
+                        for (int c = 0; c < ow; c++) {
+                            cols[(r * ow + c) * terms + t] = inside && c >= c0 && c < c1 ? x[src + c] : 0f;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public final synchronized void conv2dForward(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff,
+                                                 ConvShape s, int n, int r0, int r1) {
+        checkConv(s, n);
+        range("samples", r0, r1, n);
+        check("y", y, 0, (long) n * s.outSize());
+        check("x", x, 0, (long) n * s.inSize());
+        check("w", w, wOff, s.weights());
+        if (b != null) {
+            check("b", b, bOff, s.out());
+        }
+        int positions = s.outHeight() * s.outWidth(), terms = s.terms();
+        float[] cols = scratch(2, (long) terms * positions);
+        for (int i = r0; i < r1; i++) {
+            unroll(cols, x, i * s.inSize(), s, false);
+            int yOff = i * s.outSize();
+            // C = y (out, positions), A = w (out, terms), B = cols (terms, positions)
+            broadcastGemm(y, yOff, positions, w, wOff, terms, 1, cols, 0, positions, 0, s.out(), 0, terms, 0, positions, true);
+            if (b != null) {
+                for (int o = 0; o < s.out(); o++) {
+                    float bias = b[bOff + o];
+                    for (int p = yOff + o * positions, end = p + positions; p < end; p++) {
+                        y[p] += bias;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public final synchronized void conv2dInputGrad(float[] dx, float[] dy, float[] w, int wOff, ConvShape s, int n,
+                                                   int r0, int r1) {
+        checkConv(s, n);
+        range("samples", r0, r1, n);
+        check("dx", dx, 0, (long) n * s.inSize());
+        check("dy", dy, 0, (long) n * s.outSize());
+        check("w", w, wOff, s.weights());
+        int k = s.kernel(), pad = s.pad(), h = s.height(), wd = s.width();
+        int oh = s.outHeight(), ow = s.outWidth(), positions = oh * ow, terms = s.terms();
+        float[] dcols = scratch(2, (long) terms * positions);
+        for (int i = r0; i < r1; i++) {
+            // C = dcols (terms, positions), A(t, o) = w[o][t], B = dy (out, positions)
+            broadcastGemm(dcols, 0, positions, w, wOff, 1, terms, dy, i * s.outSize(), positions, 0, terms, 0, s.out(),
+                    0, positions, true);
+            // folded back onto the input, term by term and position by position (a fixed order of adds)
+            int xOff = i * s.inSize();
+            java.util.Arrays.fill(dx, xOff, xOff + s.inSize(), 0f);
+            for (int ch = 0; ch < s.in(); ch++) {
+                for (int u = 0; u < k; u++) {
+                    for (int v = 0; v < k; v++) {
+                        int t = (ch * k + u) * k + v;
+                        for (int r = 0; r < oh; r++) {
+                            int xr = r + u - pad;
+                            if (xr < 0 || xr >= h) {
+                                continue;
+                            }
+                            int row = xOff + (ch * h + xr) * wd, src = t * positions + r * ow;
+                            for (int c = Math.max(0, pad - v), end = Math.min(ow, wd + pad - v); c < end; c++) {
+                                dx[row + c + v - pad] += dcols[src + c];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public final synchronized void conv2dWeightGrad(float[] dw, int dwOff, float[] db, int dbOff, float[] dy, float[] x,
+                                                    ConvShape s, int n, float scale, int o0, int o1) {
+        checkConv(s, n);
+        range("outputs", o0, o1, s.out());
+        check("dw", dw, dwOff, s.weights());
+        check("dy", dy, 0, (long) n * s.outSize());
+        check("x", x, 0, (long) n * s.inSize());
+        if (db != null) {
+            check("db", db, dbOff, s.out());
+        }
+        int positions = s.outHeight() * s.outWidth(), terms = s.terms();
+        float[] colsT = scratch(3, (long) terms * positions);
+        if (n == 0) {
+            java.util.Arrays.fill(dw, dwOff + o0 * terms, dwOff + o1 * terms, 0f);
+        }
+        for (int i = 0; i < n; i++) {
+            unroll(colsT, x, i * s.inSize(), s, true);
+            // C = dw rows [o0, o1) (terms wide), A(o, p) = dy[i][o][p], B = colsT (positions, terms); the
+            // chains continue from sample to sample (only the first starts from zero)
+            broadcastGemm(dw, dwOff, terms, dy, i * s.outSize(), positions, 1, colsT, 0, terms, o0, o1, 0, positions,
+                    0, terms, i == 0);
+        }
+        scaleRows(dw, dwOff, terms, o0, o1, 0, terms, scale);
+        if (db != null) {
+            for (int o = o0; o < o1; o++) {
+                double acc = 0;
+                for (int i = 0; i < n; i++) {
+                    float sum = 0f;
+                    for (int p = i * s.outSize() + o * positions, end = p + positions; p < end; p++) {
+                        sum += dy[p];
+                    }
+                    acc += sum;
+                }
+                db[dbOff + o] = (float) (scale * acc);
+            }
+        }
+    }
+
+    @Override
+    public final void maxPool2(float[] y, int[] arg, float[] x, int c, int h, int w, int n, int r0, int r1) {
+        dims(c, h, w, n);
+        range("samples", r0, r1, n);
+        int oh = h / 2, ow = w / 2;
+        check("y", y, 0, (long) n * c * oh * ow);
+        check("x", x, 0, (long) n * c * h * w);
+        java.util.Objects.requireNonNull(arg, "arg");
+        if ((long) n * c * oh * ow > arg.length) {
+            throw new IndexOutOfBoundsException("arg holds " + arg.length + " indices, the pooling needs "
+                    + (long) n * c * oh * ow);
+        }
+        for (int plane = r0 * c; plane < r1 * c; plane++) {
+            int in = plane * h * w, out = plane * oh * ow;
+            for (int r = 0; r < oh; r++) {
+                for (int col = 0; col < ow; col++) {
+                    int a = in + 2 * r * w + 2 * col, best = a;
+                    if (x[a + 1] > x[best]) {
+                        best = a + 1;
+                    }
+                    if (x[a + w] > x[best]) {
+                        best = a + w;
+                    }
+                    if (x[a + w + 1] > x[best]) {
+                        best = a + w + 1;
+                    }
+                    y[out + r * ow + col] = x[best];
+                    arg[out + r * ow + col] = best;
+                }
+            }
+        }
+    }
+
+    @Override
+    public final void maxPool2Backward(float[] dx, float[] dy, int[] arg, int c, int h, int w, int n, int r0, int r1) {
+        dims(c, h, w, n);
+        range("samples", r0, r1, n);
+        int oh = h / 2, ow = w / 2;
+        check("dx", dx, 0, (long) n * c * h * w);
+        check("dy", dy, 0, (long) n * c * oh * ow);
+        java.util.Arrays.fill(dx, r0 * c * h * w, r1 * c * h * w, 0f);
+        for (int o = r0 * c * oh * ow, end = r1 * c * oh * ow; o < end; o++) {
+            dx[arg[o]] = dy[o];     // 2x2 windows with stride 2 do not overlap: one gradient per input at most
+        }
     }
 
     // ---- what a backend supplies ---------------------------------------------------------------------
