@@ -608,6 +608,18 @@ public abstract class AbstractKernels implements Kernels {
         return serial;
     }
 
+    /** Checks an element range [from, to) of an element-wise kernel's two or three arrays (c may be null). */
+    private static void elements(int from, int to, float[] a, float[] b, float[] c) {
+        if (from < 0 || from > to) {
+            throw new IndexOutOfBoundsException("elements [" + from + ", " + to + ")");
+        }
+        check("first array", a, 0, to);
+        check("second array", b, 0, to);
+        if (c != null) {
+            check("third array", c, 0, to);
+        }
+    }
+
     private static void range(String what, int from, int to, long size) {
         if (from < 0 || from > to || to > size) {
             throw new IndexOutOfBoundsException(what + " [" + from + ", " + to + ") outside [0, " + size + ")");
@@ -679,9 +691,7 @@ public abstract class AbstractKernels implements Kernels {
 
     @Override
     public final void relu(float[] a, float[] z, int from, int to) {
-        check("a", a, 0, to);
-        check("z", z, 0, to);
-        range("elements", from, to, to);
+        elements(from, to, a, z, null);
         for (int f = from; f < to; f += ELEMENT_STEP) {
             reluRange(a, z, f, Math.min(to, f + ELEMENT_STEP));
         }
@@ -689,10 +699,7 @@ public abstract class AbstractKernels implements Kernels {
 
     @Override
     public final void reluBackward(float[] dz, float[] da, float[] a, int from, int to) {
-        check("dz", dz, 0, to);
-        check("da", da, 0, to);
-        check("a", a, 0, to);
-        range("elements", from, to, to);
+        elements(from, to, dz, da, a);
         for (int f = from; f < to; f += ELEMENT_STEP) {
             reluBackwardRange(dz, da, a, f, Math.min(to, f + ELEMENT_STEP));
         }
@@ -700,9 +707,7 @@ public abstract class AbstractKernels implements Kernels {
 
     @Override
     public final void sigmoid(float[] a, float[] z, int from, int to) {
-        check("a", a, 0, to);
-        check("z", z, 0, to);
-        range("elements", from, to, to);
+        elements(from, to, a, z, null);
         for (int f = from; f < to; f += ELEMENT_STEP) {
             sigmoidRange(a, z, f, Math.min(to, f + ELEMENT_STEP));
         }
@@ -710,10 +715,7 @@ public abstract class AbstractKernels implements Kernels {
 
     @Override
     public final void sigmoidBackward(float[] dz, float[] da, float[] a, int from, int to) {
-        check("dz", dz, 0, to);
-        check("da", da, 0, to);
-        check("a", a, 0, to);
-        range("elements", from, to, to);
+        elements(from, to, dz, da, a);
         for (int f = from; f < to; f += ELEMENT_STEP) {
             sigmoidBackwardRange(dz, da, a, f, Math.min(to, f + ELEMENT_STEP));
         }
@@ -721,10 +723,7 @@ public abstract class AbstractKernels implements Kernels {
 
     @Override
     public final void subtract(float[] out, float[] a, float[] b, int from, int to) {
-        check("out", out, 0, to);
-        check("a", a, 0, to);
-        check("b", b, 0, to);
-        range("elements", from, to, to);
+        elements(from, to, out, a, b);
         for (int f = from; f < to; f += ELEMENT_STEP) {
             subtractRange(out, a, b, f, Math.min(to, f + ELEMENT_STEP));
         }
