@@ -168,6 +168,7 @@ public final class Backprop {
      * {@link #forward} then {@link #backward} of the whole batch, however the rows are split.
      */
     void forwardBackwardRows(Kernels k, float[] params, float[] x, SparseBatch sx, float[] y, int n, int r0, int r1) {
+        checkBatch(n);
         int last = network.layerCount() - 1;
         float[] input = x;
         for (int l = 0; l <= last; l++) {                                       // forward

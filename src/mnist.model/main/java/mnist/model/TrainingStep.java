@@ -14,7 +14,6 @@ import mnist.math.SparseBatch;
 final class TrainingStep {
     private final Network network;
     private final Kernels kernels;
-    private final TrainingLayout layout;
     private final TrainingInputs inputs;
     private final float[] y;
     private final Optimizer optimizer;
@@ -36,7 +35,6 @@ final class TrainingStep {
                  Optimizer optimizer, float weightDecay) {
         this.network = network;
         this.kernels = kernels;
-        this.layout = layout;
         this.inputs = inputs;
         this.y = y;
         this.optimizer = optimizer;
