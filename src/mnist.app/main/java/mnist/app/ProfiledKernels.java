@@ -24,7 +24,9 @@ final class ProfiledKernels implements Kernels {
     private final Kernels k;
     private final Map<String, long[]> totals;   // name -> {calls, nanos}
     private final ProfiledKernels parent;        // the profile a part's kernels report to, or null
+    private final boolean timed;                 // false for the parts after part 0: they only report updates
     private String firstInSplit;                 // the first kernel part 0 called in the current split
+    private volatile boolean updatedInSplit;     // whether a part of the current split called the optimizer
     private long start;
     private long t0;
 
@@ -32,35 +34,45 @@ final class ProfiledKernels implements Kernels {
         this.k = kernels;
         this.totals = new LinkedHashMap<>();
         this.parent = null;
+        this.timed = true;
     }
 
-    /** Part 0's kernels inside a split of parent: timed into parent's table, indented. */
-    private ProfiledKernels(Kernels serial, ProfiledKernels parent) {
+    /** A part's kernels inside a split of parent: part 0's timed into parent's table, indented. */
+    private ProfiledKernels(Kernels serial, ProfiledKernels parent, boolean timed) {
         this.k = serial;
         this.totals = parent.totals;
         this.parent = parent;
+        this.timed = timed;
     }
 
-    private ProfiledKernels part0;
+    private ProfiledKernels[] partKernels = new ProfiledKernels[0];
 
+    /**
+     * Times the split as a whole; part 0's kernels one by one (the calling thread's share); a split in
+     * which some part calls the optimizer is a training step.
+     */
     @Override
     public void split(int parts, Part body) {
         long s = System.nanoTime();
         firstInSplit = null;
+        updatedInSplit = false;
+        if (partKernels.length < parts) {
+            partKernels = java.util.Arrays.copyOf(partKernels, parts);
+        }
+        ProfiledKernels[] wrapped = partKernels;
         k.split(parts, (part, serial) -> {
-            if (part != 0) {
-                body.run(part, serial);
-                return;
+            if (wrapped[part] == null || wrapped[part].k != serial) {
+                wrapped[part] = new ProfiledKernels(serial, this, part == 0);
             }
-            if (part0 == null || part0.k != serial) {
-                part0 = new ProfiledKernels(serial, this);
-            }
-            body.run(0, part0);
+            body.run(part, wrapped[part]);
         });
         long dt = System.nanoTime() - s;
         long[] t = totals.computeIfAbsent("split in " + parts + ", from " + firstInSplit + " (wall)", x -> new long[2]);
         t[0]++;
         t[1] += dt;
+        if (updatedInSplit) {
+            steps++;
+        }
     }
 
     private void begin() {
@@ -68,6 +80,9 @@ final class ProfiledKernels implements Kernels {
     }
 
     private void end(String name) {
+        if (!timed) {
+            return;
+        }
         long dt = System.nanoTime() - t0;
         if (parent != null) {
             if (parent.firstInSplit == null) {
@@ -89,10 +104,15 @@ final class ProfiledKernels implements Kernels {
 
     private long steps;
 
-    /** An optimizer call is a step when it starts at the first parameter (a split step updates ranges). */
+    /**
+     * An optimizer call: a step when it is a whole call starting at the first parameter (the lecture's
+     * full batch); inside a split, it marks the split as a step (the parts update ranges).
+     */
     private void countStep(int off) {
-        if (off == 0) {
-            (parent != null ? parent : this).steps++;
+        if (parent != null) {
+            parent.updatedInSplit = true;
+        } else if (off == 0) {
+            steps++;
         }
     }
 
