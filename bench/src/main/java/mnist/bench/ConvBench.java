@@ -21,8 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The three products of a 2-D convolution layer (stride 1, zero padding), on one thread through the
- * public {@link Kernels} API, the backend a parameter, and 2x2 max-pooling: forward, input gradient
- * and weight gradient (with the bias gradient) of a batch. Shapes "n:in:height:out:kernel:pad" (square
+ * public {@link Kernels} API, the backend a parameter, and 2x2 max-pooling: forward (im2col, then the
+ * dense forward over its rows), input gradient (the dense input gradient, then col2im) and weight
+ * gradient (the dense weight and bias gradients over the unrolled rows) of a batch, channels last, as
+ * the trainer runs them; {@code im2col} alone shows what the unrolling costs. Shapes "n:in:height:out:kernel:pad" (square
  * images): the first two layers of a small MNIST CNN (28x28, 5x5, 'same'). Multiply by
  * 2·n·out·in·kernel²·outHeight² for FLOP per operation. Run:
  * {@code java -jar bench/target/benchmarks.jar ConvBench -p shape=16:1:28:32:5:2 -f 1}.
@@ -44,7 +46,7 @@ public class ConvBench {
     private Kernels kernels;
     private ConvShape s;
     private int n;
-    private float[] x, w, b, y, dy, dx, dw, db, pooled;
+    private float[] x, w, b, y, dy, dx, dw, db, pooled, cols, dcols;
     private int[] arg;
 
     @Setup(Level.Trial)
@@ -65,6 +67,9 @@ public class ConvBench {
         dw = new float[s.weights()];
         db = new float[s.out()];
         pooled = new float[n * s.outSize() / 4];
+        cols = new float[n * s.positions() * s.terms()];
+        dcols = new float[cols.length];
+        kernels.im2col(cols, x, s, n, 0, n);
         arg = new int[pooled.length];
     }
 
@@ -74,20 +79,30 @@ public class ConvBench {
     }
 
     @Benchmark
+    public float[] im2col() {
+        kernels.im2col(cols, x, s, n, 0, n);
+        return cols;
+    }
+
+    @Benchmark
     public float[] forward() {
-        kernels.conv2dForward(y, x, w, 0, b, 0, s, n, 0, n);
+        kernels.im2col(cols, x, s, n, 0, n);
+        kernels.linearForward(y, cols, 0, w, 0, b, 0, n * s.positions(), s.terms(), s.out());
         return y;
     }
 
     @Benchmark
     public float[] inputGrad() {
-        kernels.conv2dInputGrad(dx, dy, w, 0, s, n, 0, n);
+        kernels.linearInputGrad(dcols, dy, w, 0, n * s.positions(), s.terms(), s.out());
+        kernels.col2im(dx, dcols, s, n, 0, n);
         return dx;
     }
 
     @Benchmark
     public float[] weightGrad() {
-        kernels.conv2dWeightGrad(dw, 0, db, 0, dy, x, s, n, 1f / n, 0, s.out());
+        int rows = n * s.positions();
+        kernels.linearWeightGrad(dw, 0, dy, cols, 0, rows, s.terms(), s.out(), 1f / n);
+        kernels.linearBiasGrad(db, 0, dy, rows, s.out(), 1f / n);
         return dw;
     }
 

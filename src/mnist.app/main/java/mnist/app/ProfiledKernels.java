@@ -427,30 +427,21 @@ final class ProfiledKernels implements Kernels {
     }
 
     private static String conv(ConvShape s) {
-        return s.in() + "x" + s.height() + "x" + s.width() + "->" + s.out() + " k" + s.kernel() + " p" + s.pad();
+        return s.height() + "x" + s.width() + "x" + s.in() + "->" + s.out() + " k" + s.kernel() + " p" + s.pad();
     }
 
     @Override
-    public void conv2dForward(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff, ConvShape s, int n,
-                              int r0, int r1) {
+    public void im2col(float[] cols, float[] x, ConvShape s, int n, int r0, int r1) {
         begin();
-        k.conv2dForward(y, x, w, wOff, b, bOff, s, n, r0, r1);
-        end("conv2dForward " + (r1 - r0) + " of " + n + "x" + conv(s));
+        k.im2col(cols, x, s, n, r0, r1);
+        end("im2col " + (r1 - r0) + " of " + n + "x" + conv(s));
     }
 
     @Override
-    public void conv2dInputGrad(float[] dx, float[] dy, float[] w, int wOff, ConvShape s, int n, int r0, int r1) {
+    public void col2im(float[] dx, float[] dcols, ConvShape s, int n, int r0, int r1) {
         begin();
-        k.conv2dInputGrad(dx, dy, w, wOff, s, n, r0, r1);
-        end("conv2dInputGrad " + (r1 - r0) + " of " + n + "x" + conv(s));
-    }
-
-    @Override
-    public void conv2dWeightGrad(float[] dw, int dwOff, float[] db, int dbOff, float[] dy, float[] x, ConvShape s, int n,
-                                 float scale, int o0, int o1) {
-        begin();
-        k.conv2dWeightGrad(dw, dwOff, db, dbOff, dy, x, s, n, scale, o0, o1);
-        end("conv2dWeightGrad " + (o1 - o0) + " of " + n + "x" + conv(s));
+        k.col2im(dx, dcols, s, n, r0, r1);
+        end("col2im " + (r1 - r0) + " of " + n + "x" + conv(s));
     }
 
     @Override

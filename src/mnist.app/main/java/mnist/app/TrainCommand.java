@@ -53,9 +53,12 @@ final class TrainCommand {
             gradient descent), printing the loss every 10 epochs.
 
             Options for every model:
-              --model NAME        mlp, logistic (784-1), hidden (784-H-1) or softmax (784-H-10)  [mlp]
-              --epochs N          epochs of training      [mlp 12; logistic, hidden 100; softmax 200]
-              --lr X              learning rate           [adam 0.001, sgd and momentum 0.1; lecture 1]
+              --model NAME        mlp, cnn, cnn-fast (convolutional networks), or the lecture's
+                                  logistic (784-1), hidden (784-H-1) or softmax (784-H-10)     [mlp]
+              --epochs N          epochs of training  [mlp 12; cnn 8; cnn-fast 2; logistic, hidden 100;
+                                  softmax 200]
+              --lr X              learning rate   [adam 0.001 (cnn 0.002, cnn-fast 0.003), sgd and
+                                  momentum 0.1; lecture 1]
               --rng NAME          numpy (NumPy's legacy generator, as the lecture) or java    [numpy]
               --seed S            seed of the generator, 0 to 4294967295                      [1]
               --backend NAME      simd (Vector API) or scalar                                 [simd]
@@ -76,8 +79,13 @@ final class TrainCommand {
                                   where the time of a training step goes (per kernel and shape)
               --help              show this help
 
-            Options for mlp:
-              --hidden H1,H2,...  hidden layer widths                                   [256,128]
+            Options for mlp, cnn and cnn-fast:
+              --hidden H1,H2,...  hidden layer widths (mlp)                             [256,128]
+              --layers SPEC       any stack of layers, comma-separated, before the 10-way softmax:
+                                  convKxC (C channels of KxC kernels, 'same' padding; convKxC:valid
+                                  for none), pool2 (2x2 max-pooling), denseN, dropoutP (after a
+                                  dense layer).  [cnn: conv5x32,pool2,conv5x64,pool2,dense256,dropout0.5;
+                                  cnn-fast: conv5x16,pool2,conv5x32,pool2,dense128]
               --activation NAME   relu or sigmoid                                            [relu]
               --init NAME         he or xavier                      [he for relu, xavier for sigmoid]
               --optimizer NAME    sgd, momentum or adam                                      [adam]
@@ -97,7 +105,7 @@ final class TrainCommand {
 
     private static final Set<String> COMMON = Set.of("model", "epochs", "lr", "rng", "seed", "backend", "threads",
             "data", "metrics-out", "show-index", "hidden", "save", "progress", "checkpoint", "resume", "report");
-    private static final Set<String> MLP_ONLY = Set.of("activation", "init", "optimizer", "momentum", "batch",
+    private static final Set<String> MLP_ONLY = Set.of("layers", "activation", "init", "optimizer", "momentum", "batch",
             "weight-decay", "schedule", "validation");
     private static final Set<String> LECTURE_ONLY = Set.of("digit");
 
@@ -128,11 +136,12 @@ final class TrainCommand {
         RunFiles files = RunFiles.resolve(options, valued);
         options = files.options();
         String modelName = options.string("model", "mlp");
-        LectureModel lecture = modelName.equals("mlp") ? null : options.choice("model", null, name -> {
+        LectureModel lecture = Recipe.find(modelName) != null ? null : options.choice("model", null, name -> {
             try {
                 return LectureModel.parse(name);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown model '" + name + "' (expected mlp, logistic, hidden or softmax)");
+                throw new IllegalArgumentException("unknown model '" + name
+                        + "' (expected mlp, cnn, cnn-fast, logistic, hidden or softmax)");
             }
         });
         for (String flag : lecture == null ? LECTURE_ONLY : MLP_ONLY) {
@@ -154,7 +163,7 @@ final class TrainCommand {
         Path saveTo = files.saveTo();
         reportDir = ReportOption.parse(options, NAME);
         // Parse every model option before the data is loaded, so that a typo fails at once.
-        MlpPlan mlp = lecture == null ? MlpPlan.parse(options) : null;
+        MlpPlan mlp = lecture == null ? MlpPlan.parse(options, Recipe.find(modelName)) : null;
         LecturePlan plan = lecture == null ? null : LecturePlan.parse(options, lecture);
 
         boolean profile = options.flag("profile");
@@ -283,16 +292,65 @@ final class TrainCommand {
 
     // ---- the multilayer perceptron -----------------------------------------------------------------
 
-    private record MlpPlan(int[] hidden, Activation activation, Initializer init, MinibatchSettings settings, int validation) {
-        static MlpPlan parse(Options options) throws UsageException {
+    /**
+     * The minibatch-trained models and their defaults: the multilayer perceptron, and the convolutional
+     * networks ({@code cnn} for accuracy, {@code cnn-fast} for accuracy per second).
+     */
+    enum Recipe {
+        MLP("mlp", null, MinibatchSettings.defaults()),
+        CNN("cnn", "conv5x32,pool2,conv5x64,pool2,dense256,dropout0.5",
+                new MinibatchSettings(8, 128, Optimizer.Kind.ADAM, 2e-3f, 0.9f, 0f, Schedule.COSINE)),
+        CNN_FAST("cnn-fast", "conv5x16,pool2,conv5x32,pool2,dense128",
+                new MinibatchSettings(2, 128, Optimizer.Kind.ADAM, 3e-3f, 0.9f, 0f, Schedule.COSINE));
+
+        final String id;
+        /** The layers ({@link Network#parse}); null for the mlp, whose layers are --hidden's. */
+        final String layers;
+        final MinibatchSettings settings;
+
+        Recipe(String id, String layers, MinibatchSettings settings) {
+            this.id = id;
+            this.layers = layers;
+            this.settings = settings;
+        }
+
+        static Recipe find(String id) {
+            for (Recipe r : values()) {
+                if (r.id.equals(id)) {
+                    return r;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** layers: null for a multilayer perceptron of the widths {@code hidden}, else {@link Network#parse}'s. */
+    private record MlpPlan(String model, int[] hidden, String layers, Activation activation, Initializer init,
+                           MinibatchSettings settings, int validation) {
+        static MlpPlan parse(Options options, Recipe recipe) throws UsageException {
+            if (options.has("hidden") && options.has("layers")) {
+                throw new UsageException(NAME, "give --hidden or --layers, not both");
+            }
+            if (options.has("hidden") && recipe != Recipe.MLP) {
+                throw new UsageException(NAME, "--hidden applies to --model mlp; use --layers for " + recipe.id);
+            }
             int[] hidden = options.choice("hidden", new int[] {256, 128}, TrainCommand::layerList);
             Activation activation = options.choice("activation", Activation.RELU, Activation::parse);
+            String layers = options.has("layers") ? options.string("layers", null) : recipe.layers;
+            if (layers != null) {
+                try {
+                    Network.parse(layers, 1, 28, 28, LectureModel.DIGITS, activation);
+                } catch (IllegalArgumentException | ArithmeticException e) {
+                    throw new UsageException(NAME, "--layers " + layers + ": " + e.getMessage());
+                }
+            }
             Initializer init = options.choice("init", Initializer.defaultFor(activation), Initializer::parse);
             Optimizer.Kind optimizer = options.choice("optimizer", Optimizer.Kind.ADAM, Optimizer.Kind::parse);
-            MinibatchSettings defaults = MinibatchSettings.defaults();
+            MinibatchSettings defaults = recipe.settings;
             int epochs = options.integer("epochs", defaults.epochs(), 1, 1_000_000);
             int batch = options.integer("batch", defaults.batchSize(), 1, 60000);
-            float lr = options.positiveNumber("lr", optimizer.defaultLearningRate());
+            float lr = options.positiveNumber("lr", optimizer == defaults.optimizer() ? defaults.learningRate()
+                    : optimizer.defaultLearningRate());
             float momentum = options.has("momentum") ? options.fraction("momentum") : defaults.momentum();
             if (options.has("momentum") && optimizer != Optimizer.Kind.MOMENTUM) {
                 throw new UsageException(NAME, "--momentum applies to --optimizer momentum only");
@@ -300,7 +358,7 @@ final class TrainCommand {
             float decay = options.has("weight-decay") ? options.nonNegativeNumber("weight-decay") : 0f;
             Schedule schedule = options.choice("schedule", defaults.schedule(), Schedule::parse);
             int validation = options.integer("validation", 5000, 0, 59000);
-            return new MlpPlan(hidden, activation, init,
+            return new MlpPlan(recipe.id, hidden, layers, activation, init,
                     new MinibatchSettings(epochs, batch, optimizer, lr, momentum, decay, schedule), validation);
         }
     }
@@ -314,7 +372,7 @@ final class TrainCommand {
      * only speed.
      */
     private static Thread warmUp(MlpPlan plan, Backend backend, int threads) {
-        if (WARMUP_STEPS <= 0) {
+        if (WARMUP_STEPS <= 0 || plan.layers() != null) {
             return null;
         }
         int[] sizes = new int[plan.hidden().length + 2];
@@ -340,7 +398,14 @@ final class TrainCommand {
         sizes[0] = all.features();
         System.arraycopy(plan.hidden(), 0, sizes, 1, plan.hidden().length);
         sizes[sizes.length - 1] = LectureModel.DIGITS;
-        Network network = new Network(sizes, plan.activation(), Output.SOFTMAX);
+        Network network;
+        try {
+            network = plan.layers() == null ? new Network(sizes, plan.activation(), Output.SOFTMAX)
+                    : Network.parse(plan.layers(), 1, all.rows(), all.cols(), LectureModel.DIGITS, plan.activation());
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new UsageException(NAME, "--layers " + plan.layers() + " on images of " + all.rows() + "x" + all.cols()
+                    + ": " + e.getMessage());
+        }
         plan.init().initialise(network, random);
 
         // The validation set: the last images of a seeded shuffle of the training set.
@@ -366,7 +431,7 @@ final class TrainCommand {
 
         MinibatchSettings s = plan.settings();
         curves = reportDir == null ? null : new LearningCurves(kernels, train, validation, LectureModel.DIGITS);
-        out.printf("Training mlp (%s, %s, %s init) on %d images, validating on %d: %d epochs, %s, batch %d, "
+        out.printf("Training " + plan.model() + " (%s, %s, %s init) on %d images, validating on %d: %d epochs, %s, batch %d, "
                         + "learning rate %s (%s)%s, %s%n",
                 network.describe(), plan.activation().id(), plan.init().id(), train.size(), validation.size(),
                 s.epochs(), s.optimizer().id(), s.batchSize(), trimmed(s.learningRate()), s.schedule().id(),

@@ -61,7 +61,14 @@ class MainTest {
     void badUsageIsOneLineAndExitCodeTwo() {
         assertUsageError(run("fly"), "unknown command 'fly'");
         assertUsageError(run("train", "--modle", "softmax"), "unknown option --modle (did you mean --model?)");
-        assertUsageError(run("train", "--model", "cnn"), "unknown model 'cnn'");
+        assertUsageError(run("train", "--model", "rnn"), "unknown model 'rnn' (expected mlp, cnn, cnn-fast, logistic");
+        assertUsageError(run("train", "--layers", "conv5x8,dense10,pool2"),
+                "--layers conv5x8,dense10,pool2: layer 'pool2' (input 10 units): pooling comes before the dense layers");
+        assertUsageError(run("train", "--model", "cnn", "--layers", "conv9x8:valid,pool2,pool2,conv9x8:valid"),
+                "layer 'conv9x8:valid' (input 8x5x5): a 9x9 kernel does not fit 5x5");
+        assertUsageError(run("train", "--model", "cnn", "--hidden", "64"), "--hidden applies to --model mlp; use --layers for cnn");
+        assertUsageError(run("train", "--hidden", "64", "--layers", "dense64"), "give --hidden or --layers, not both");
+        assertUsageError(run("train", "--model", "softmax", "--layers", "dense4"), "--layers does not apply to --model softmax");
         assertUsageError(run("train", "--epochs", "ten"), "--epochs must be a whole number");
         assertUsageError(run("train", "--epochs", "0"), "--epochs must be between 1");
         assertUsageError(run("train", "--lr", "-1"), "--lr must be a positive number");

@@ -3,11 +3,11 @@ package mnist.math;
 /**
  * The shape of a 2-D convolution over one sample: {@code in} channels of {@code height x width} in,
  * {@code out} channels out, square kernels of {@code kernel x kernel}, stride 1, {@code pad} zeros on
- * every side ({@code kernel / 2} for 'same' with an odd kernel, 0 for 'valid').
+ * every side ({@code kernel / 2} for 'same' with an odd kernel, 0 for 'valid'). Channels last:
  * <pre>
- *   x (in, height, width)   w (out, in, kernel, kernel)   b (out)
- *   y (out, outHeight, outWidth),  outHeight = height + 2·pad - kernel + 1
- *   y[o][r][c] = b[o] + Σ_{i, u, v} w[o][i][u][v] · x[i][r + u - pad][c + v - pad]   (x is 0 outside)
+ *   x (height, width, in)   w (out, kernel, kernel, in)   b (out)
+ *   y (outHeight, outWidth, out),  outHeight = height + 2·pad - kernel + 1
+ *   y[r][c][o] = b[o] + Σ_{u, v, i} w[o][u][v][i] · x[r + u - pad][c + v - pad][i]   (x is 0 outside)
  * </pre>
  */
 public record ConvShape(int in, int height, int width, int out, int kernel, int pad) {
@@ -31,6 +31,11 @@ public record ConvShape(int in, int height, int width, int out, int kernel, int 
         return width + 2 * pad - kernel + 1;
     }
 
+    /** Output positions of one sample, outHeight · outWidth: the rows of its unrolled input. */
+    public int positions() {
+        return outHeight() * outWidth();
+    }
+
     /** Floats of one sample's input, in · height · width. */
     public int inSize() {
         return in * height * width;
@@ -41,7 +46,7 @@ public record ConvShape(int in, int height, int width, int out, int kernel, int 
         return out * outHeight() * outWidth();
     }
 
-    /** The weights of one output channel, in · kernel · kernel: the terms of each output's sum. */
+    /** The weights of one output channel, kernel · kernel · in: the terms of each output's sum. */
     public int terms() {
         return in * kernel * kernel;
     }

@@ -204,32 +204,32 @@ public interface Kernels extends AutoCloseable {
 
     // ---- 2-D convolution (stride 1, zero padding) and 2x2 max-pooling, a sample range at a time -------
     //
-    // Activations are (n, channels, height, width), one sample after the other; see ConvShape. Each
-    // call does samples [r0, r1) (or output channels [o0, o1) for the weight gradient) on the calling
-    // thread, every value computed the same way whatever the ranges, like the step's range kernels.
-
-    /** Samples [r0, r1) of y (n, s.outSize()) = the convolution of x (n, s.inSize()) with w (s.weights()) + b (s.out()). */
-    void conv2dForward(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff, ConvShape s, int n, int r0, int r1);
-
-    /** Samples [r0, r1) of dx (n, s.inSize()) = the gradient of the convolution's input, given dy (n, s.outSize()); overwrites dx. */
-    void conv2dInputGrad(float[] dx, float[] dy, float[] w, int wOff, ConvShape s, int n, int r0, int r1);
+    // Activations are channels-last, (n, height, width, channels), one sample after the other; see
+    // ConvShape. A convolution is im2col, then linearForward over the rows of the unrolled input (one per
+    // sample and output position), with w (out, kernel, kernel, in) as the weights; its input gradient is
+    // linearInputGrad then col2im, its weight gradient linearWeightGrad over those rows. Each call does
+    // samples [r0, r1) on the calling thread, the same values whatever the ranges.
 
     /**
-     * Output channels [o0, o1) of dw = scale · Σ over the n samples of the gradient of the weights, and
-     * db = scale · Σ of dy over samples and positions (db may be null); overwrites them. Each weight is
-     * one chain of fused multiply-adds over the samples in order, and within a sample over the positions.
+     * Samples [r0, r1) of the unrolled input: row (i, r, c) of cols (n · positions, terms) is the window
+     * of x (n, height, width, in) under output position (r, c), in (u, v, channel) order, 0 outside.
      */
-    void conv2dWeightGrad(float[] dw, int dwOff, float[] db, int dbOff, float[] dy, float[] x, ConvShape s, int n,
-                          float scale, int o0, int o1);
+    void im2col(float[] cols, float[] x, ConvShape s, int n, int r0, int r1);
 
     /**
-     * Samples [r0, r1) of 2x2 max-pooling, stride 2: y (n, c, h/2, w/2) from x (n, c, h, w), rounding down
+     * The adjoint of {@link #im2col} for samples [r0, r1): dx (n, height, width, in) = the sum, over every
+     * row of dcols, of its terms back at the input positions they came from (a fixed order); overwrites dx.
+     */
+    void col2im(float[] dx, float[] dcols, ConvShape s, int n, int r0, int r1);
+
+    /**
+     * Samples [r0, r1) of 2x2 max-pooling, stride 2: y (n, h/2, w/2, c) from x (n, h, w, c), rounding down
      * (an odd last row or column is dropped); arg gets, for each output, the index in x of the maximum
      * (the first in row order on ties).
      */
     void maxPool2(float[] y, int[] arg, float[] x, int c, int h, int w, int n, int r0, int r1);
 
-    /** Samples [r0, r1) of the gradient of {@link #maxPool2}: dx (n, c, h, w) is dy at the maxima, 0 elsewhere. */
+    /** Samples [r0, r1) of the gradient of {@link #maxPool2}: dx (n, h, w, c) is dy at the maxima, 0 elsewhere. */
     void maxPool2Backward(float[] dx, float[] dy, int[] arg, int c, int h, int w, int n, int r0, int r1);
 
     /** Stops the worker threads, if any. */

@@ -8,9 +8,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * 2-D convolution and 2x2 max-pooling: both backends against a naive reference in double, whose
- * gradients are checked against finite differences of its forward pass; every sample or output-channel
- * range gives the bits of the whole call; SIMD and scalar agree.
+ * 2-D convolution (im2col, then the dense kernels over the unrolled rows; channels last) and 2x2
+ * max-pooling: both backends against a naive reference in double, whose gradients are checked against
+ * finite differences of its forward pass; every sample range gives the bits of the whole call.
  */
 class ConvKernelsTest {
 
@@ -35,11 +35,17 @@ class ConvKernelsTest {
     // ---- the reference, in double, straight from the definition ------------------------------------
 
     private static double input(double[] x, int xOff, ConvShape s, int i, int r, int c) {
-        return r < 0 || r >= s.height() || c < 0 || c >= s.width() ? 0 : x[xOff + (i * s.height() + r) * s.width() + c];
+        return r < 0 || r >= s.height() || c < 0 || c >= s.width() ? 0 : x[xOff + (r * s.width() + c) * s.in() + i];
     }
 
+    /** w (out, kernel, kernel, in). */
     private static int weight(ConvShape s, int o, int i, int u, int v) {
-        return ((o * s.in() + i) * s.kernel() + u) * s.kernel() + v;
+        return ((o * s.kernel() + u) * s.kernel() + v) * s.in() + i;
+    }
+
+    /** y (n, outHeight, outWidth, out). */
+    private static int output(ConvShape s, int q, int o, int r, int c) {
+        return q * s.outSize() + (r * s.outWidth() + c) * s.out() + o;
     }
 
     static double[] forward(double[] x, double[] w, double[] b, ConvShape s, int n) {
@@ -58,7 +64,7 @@ class ConvKernelsTest {
                                 }
                             }
                         }
-                        y[q * s.outSize() + (o * oh + r) * ow + c] = sum;
+                        y[output(s, q, o, r, c)] = sum;
                     }
                 }
             }
@@ -74,7 +80,7 @@ class ConvKernelsTest {
             for (int o = 0; o < s.out(); o++) {
                 for (int r = 0; r < oh; r++) {
                     for (int c = 0; c < ow; c++) {
-                        double g = dy[q * s.outSize() + (o * oh + r) * ow + c];
+                        double g = dy[output(s, q, o, r, c)];
                         db[o] += g;
                         for (int i = 0; i < s.in(); i++) {
                             for (int u = 0; u < s.kernel(); u++) {
@@ -83,7 +89,7 @@ class ConvKernelsTest {
                                     if (xr < 0 || xr >= s.height() || xc < 0 || xc >= s.width()) {
                                         continue;
                                     }
-                                    int xi = q * s.inSize() + (i * s.height() + xr) * s.width() + xc;
+                                    int xi = q * s.inSize() + (xr * s.width() + xc) * s.in() + i;
                                     dw[weight(s, o, i, u, v)] += g * x[xi];
                                     dx[xi] += g * w[weight(s, o, i, u, v)];
                                 }
@@ -152,6 +158,32 @@ class ConvKernelsTest {
         }
     }
 
+    // ---- the convolution as the trainer runs it: im2col and the dense kernels ---------------------------
+
+    private static void convForward(Kernels k, float[] y, float[] x, float[] w, int wOff, float[] b, ConvShape s, int n,
+                                    int r0, int r1) {
+        float[] cols = new float[n * s.positions() * s.terms()];
+        k.im2col(cols, x, s, n, r0, r1);
+        k.linearForwardRows(y, cols, w, wOff, b, 0, n * s.positions(), s.terms(), s.out(), r0 * s.positions(),
+                r1 * s.positions());
+    }
+
+    private static void convInputGrad(Kernels k, float[] dx, float[] dy, float[] w, int wOff, ConvShape s, int n,
+                                      int r0, int r1) {
+        float[] dcols = new float[n * s.positions() * s.terms()];
+        k.linearInputGradRows(dcols, dy, w, wOff, n * s.positions(), s.terms(), s.out(), r0 * s.positions(),
+                r1 * s.positions());
+        k.col2im(dx, dcols, s, n, r0, r1);
+    }
+
+    private static void convWeightGrad(Kernels k, float[] dw, int dwOff, float[] db, float[] dy, float[] x, ConvShape s,
+                                       int n, float scale) {
+        float[] cols = new float[n * s.positions() * s.terms()];
+        k.im2col(cols, x, s, n, 0, n);
+        k.linearWeightGrad(dw, dwOff, dy, cols, 0, n * s.positions(), s.terms(), s.out(), scale);
+        k.linearBiasGrad(db, 0, dy, n * s.positions(), s.out(), scale);
+    }
+
     @Test
     void bothBackendsComputeTheReference() {
         for (Backend backend : Backend.values()) {
@@ -162,15 +194,15 @@ class ConvKernelsTest {
                     float[] dy = random(r, N * s.outSize());
                     float[] wAt = java.util.Arrays.copyOfRange(w, 3, w.length);
                     float[] y = new float[N * s.outSize()];
-                    k.conv2dForward(y, x, w, 3, b, 0, s, N, 0, N);
+                    convForward(k, y, x, w, 3, b, s, N, 0, N);
                     close(forward(doubles(x), doubles(wAt), doubles(b), s, N), y, backend.id() + " forward " + s);
 
                     double[][] g = backward(doubles(x), doubles(wAt), doubles(dy), s, N);
                     float[] dx = random(r, N * s.inSize());     // overwritten, not added to
-                    k.conv2dInputGrad(dx, dy, w, 3, s, N, 0, N);
+                    convInputGrad(k, dx, dy, w, 3, s, N, 0, N);
                     close(g[0], dx, backend.id() + " input gradient " + s);
                     float[] dw = random(r, 2 + s.weights()), db = random(r, s.out());
-                    k.conv2dWeightGrad(dw, 2, db, 0, dy, x, s, N, 0.5f, 0, s.out());
+                    convWeightGrad(k, dw, 2, db, dy, x, s, N, 0.5f);
                     double[] dwHalf = new double[s.weights()], dbHalf = new double[s.out()];
                     for (int i = 0; i < dwHalf.length; i++) {
                         dwHalf[i] = 0.5 * g[1][i];
@@ -188,47 +220,45 @@ class ConvKernelsTest {
     }
 
     @Test
-    void rangesGiveTheBitsOfTheWholeCallAndBothBackendsAgree() {
+    void sampleRangesGiveTheBitsOfTheWholeCall() {
         Random r = new Random(3);
         for (ConvShape s : SHAPES) {
             int n = 5;
             float[] x = random(r, n * s.inSize()), w = random(r, s.weights()), b = random(r, s.out());
             float[] dy = random(r, n * s.outSize());
-            float[][] ys = new float[2][], dxs = new float[2][], dws = new float[2][];
             for (Backend backend : Backend.values()) {
                 try (Kernels k = Kernels.create(backend, 1)) {
                     float[] y = new float[n * s.outSize()], yRanges = new float[n * s.outSize()];
-                    float[] dx = new float[n * s.inSize()], dxRanges = new float[n * s.inSize()];
-                    k.conv2dForward(y, x, w, 0, b, 0, s, n, 0, n);
-                    k.conv2dInputGrad(dx, dy, w, 0, s, n, 0, n);
+                    float[] dx = new float[n * s.inSize()], dxRanges = random(r, n * s.inSize());
+                    convForward(k, y, x, w, 0, b, s, n, 0, n);
+                    convInputGrad(k, dx, dy, w, 0, s, n, 0, n);
                     int cut = 1 + r.nextInt(n - 1);
-                    k.conv2dForward(yRanges, x, w, 0, b, 0, s, n, cut, n);
-                    k.conv2dForward(yRanges, x, w, 0, b, 0, s, n, 0, cut);
-                    k.conv2dInputGrad(dxRanges, dy, w, 0, s, n, 0, cut);
-                    k.conv2dInputGrad(dxRanges, dy, w, 0, s, n, cut, n);
+                    convForward(k, yRanges, x, w, 0, b, s, n, cut, n);
+                    convForward(k, yRanges, x, w, 0, b, s, n, 0, cut);
+                    convInputGrad(k, dxRanges, dy, w, 0, s, n, 0, cut);
+                    convInputGrad(k, dxRanges, dy, w, 0, s, n, cut, n);
                     assertArrayEquals(y, yRanges, backend.id() + " " + s + ": forward by sample ranges");
                     assertArrayEquals(dx, dxRanges, backend.id() + " " + s + ": input gradient by sample ranges");
-
-                    float[] dw = new float[s.weights()], dwRanges = new float[s.weights()];
-                    float[] db = new float[s.out()], dbRanges = new float[s.out()];
-                    k.conv2dWeightGrad(dw, 0, db, 0, dy, x, s, n, 0.2f, 0, s.out());
-                    int oc = r.nextInt(s.out() + 1);
-                    k.conv2dWeightGrad(dwRanges, 0, dbRanges, 0, dy, x, s, n, 0.2f, oc, s.out());
-                    k.conv2dWeightGrad(dwRanges, 0, dbRanges, 0, dy, x, s, n, 0.2f, 0, oc);
-                    assertArrayEquals(dw, dwRanges, backend.id() + " " + s + ": weight gradient by output ranges");
-                    assertArrayEquals(db, dbRanges, backend.id() + " " + s + ": bias gradient by output ranges");
-                    int b2 = backend.ordinal();
-                    ys[b2] = y;
-                    dxs[b2] = dx;
-                    dws[b2] = dw;
                 }
             }
-            assertArrayEquals(ys[0], ys[1], s + ": SIMD and scalar forward");
-            assertArrayEquals(dxs[0], dxs[1], s + ": SIMD and scalar input gradient");
-            assertArrayEquals(dws[0], dws[1], s + ": SIMD and scalar weight gradient");
         }
-        System.out.printf("convolution: OK, %d shapes, sample and output ranges bit for bit, SIMD = scalar bit for bit%n",
-                SHAPES.length);
+        System.out.printf("convolution: OK, %d shapes, sample ranges bit for bit%n", SHAPES.length);
+    }
+
+    @Test
+    void col2imIsTheAdjointOfIm2col() {
+        Random r = new Random(5);
+        try (Kernels k = Kernels.create(Backend.SIMD, 1)) {
+            for (ConvShape s : SHAPES) {
+                int n = 2;
+                float[] x = random(r, n * s.inSize()), c = random(r, n * s.positions() * s.terms());
+                float[] cols = new float[c.length], back = new float[x.length];
+                k.im2col(cols, x, s, n, 0, n);
+                k.col2im(back, c, s, n, 0, n);
+                // <im2col(x), c> = <x, col2im(c)>
+                assertEquals(dot(doubles(cols), doubles(c)), dot(doubles(x), doubles(back)), 1e-3, s.toString());
+            }
+        }
     }
 
     @Test
@@ -239,7 +269,7 @@ class ConvKernelsTest {
                 int[][] sizes = {{1, 4, 4}, {3, 5, 7}, {2, 28, 28}, {1, 1, 3}};
                 for (int[] size : sizes) {
                     int c = size[0], h = size[1], w = size[2], n = 2, oh = h / 2, ow = w / 2;
-                    float[] x = new float[n * c * h * w];
+                    float[] x = new float[n * c * h * w];      // (n, h, w, c)
                     for (int i = 0; i < x.length; i++) {
                         x[i] = r.nextInt(5);      // few values: ties are common
                     }
@@ -247,12 +277,13 @@ class ConvKernelsTest {
                     int[] arg = new int[y.length];
                     k.maxPool2(y, arg, x, c, h, w, n, 0, n);
                     for (int plane = 0; plane < n * c; plane++) {
+                        int q = plane / c, ch = plane % c;
                         for (int pr = 0; pr < oh; pr++) {
                             for (int pc = 0; pc < ow; pc++) {
-                                int o = (plane * oh + pr) * ow + pc, best = -1;
+                                int o = ((q * oh + pr) * ow + pc) * c + ch, best = -1;
                                 for (int u = 0; u < 2; u++) {
                                     for (int v = 0; v < 2; v++) {
-                                        int xi = (plane * h + 2 * pr + u) * w + 2 * pc + v;
+                                        int xi = ((q * h + 2 * pr + u) * w + 2 * pc + v) * c + ch;
                                         if (best < 0 || x[xi] > x[best]) {
                                             best = xi;
                                         }
@@ -286,8 +317,8 @@ class ConvKernelsTest {
         assertEquals(200, s.weights());
         try (Kernels k = Kernels.create(Backend.SCALAR, 1)) {
             float[] small = new float[10];
-            assertThrows(IndexOutOfBoundsException.class,
-                    () -> k.conv2dForward(small, small, small, 0, null, 0, s, 1, 0, 1));
+            assertThrows(IndexOutOfBoundsException.class, () -> k.im2col(small, small, s, 1, 0, 1));
+            assertThrows(IndexOutOfBoundsException.class, () -> k.col2im(small, small, s, 1, 0, 1));
         }
     }
 }

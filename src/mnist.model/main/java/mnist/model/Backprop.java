@@ -1,5 +1,6 @@
 package mnist.model;
 
+import mnist.math.ConvShape;
 import mnist.math.Kernels;
 import mnist.math.SparseBatch;
 
@@ -15,16 +16,38 @@ import mnist.math.SparseBatch;
  *   dA1 = dZ2 W2         dZ1 = dA1 * A1 * (1 - A1)   dW1 = (1/m) dZ1ᵀ X   db1 = mean of dZ1
  * </pre>
  * (The lecture keeps samples in columns, so its products read transposed; the arithmetic is the same.)
+ *
+ * <p>A network with a convolutional front runs it first, and its last output, flattened, is X of the
+ * first dense layer; backward, dX of that layer goes back through the front. Activations there are
+ * channels-last (sample, row, column, channel), and a convolution is a dense layer over the rows of its
+ * unrolled input C = im2col(X), one row per sample and output position:
+ * <pre>
+ *   conv:  C = im2col(X)   Y = act(C Wᵀ + b)   dZ = dY · act'   dW = (1/m) dZᵀ C   dX = col2im(dZ W)
+ *   pool:  Y = max of each 2x2                 dX = dY at each maximum, 0 elsewhere
+ * </pre>
+ * Dropout after a dense hidden layer (training only, {@link #forwardBackwardRows}) zeroes each unit with
+ * probability p and scales the others by 1/(1-p); its backward applies the same mask and scale.
  */
 public final class Backprop {
     private final Network network;
     private final Kernels kernels;
     private final int capacity;
-    /** z[l] and a[l]: pre-activation and activation of layer l, each (capacity, out of layer l). */
+    /** z[l] and a[l]: pre-activation and activation of dense layer l, each (capacity, out of layer l). */
     private final float[][] z;
     private final float[][] a;
-    /** dz[l]: the loss gradient with respect to z[l]; also holds dA on its way back. */
-    private final float[][] dz;
+    /** dz[l]: the loss gradient with respect to z[l]; also holds dA on its way back. Made by the first backward. */
+    private float[][] dz;
+    /** fa[s]: the output of front stage s (capacity, its out size), after the activation. */
+    private final float[][] fa;
+    /** fd[s]: the gradient with respect to fa[s], then (convolutions) to their pre-activation. Made by the first backward. */
+    private float[][] fd;
+    /** Per pooling stage, the index of each output's maximum in its input. */
+    private final int[][] argmax;
+    /** Per convolution, its unrolled input (capacity · positions, terms). */
+    private final float[][] cols;
+    /** The gradient of an unrolled input, for every convolution but the first. Made by the first backward. */
+    private float[] dcols;
+    private float[] xin;   // a front network's inputs, when they do not start at 0 of the caller's array
 
     /** Buffers for batches of up to {@code capacity} samples. */
     public Backprop(Network network, Kernels kernels, int capacity) {
@@ -37,17 +60,55 @@ public final class Backprop {
         int layers = network.layerCount();
         z = new float[layers][];
         a = new float[layers][];
-        dz = new float[layers][];
         for (int l = 0; l < layers; l++) {
             int size = Math.multiplyExact(capacity, network.layer(l).out());
             z[l] = new float[size];
             a[l] = new float[size];
-            dz[l] = new float[size];
         }
+        int stages = network.stageCount();
+        fa = new float[stages][];
+        argmax = new int[stages][];
+        cols = new float[stages][];
+        for (int s = 0; s < stages; s++) {
+            Stage stage = network.stage(s);
+            fa[s] = new float[Math.multiplyExact(capacity, stage.outSize())];
+            if (stage instanceof Stage.Pool) {
+                argmax[s] = new int[fa[s].length];
+            } else {
+                ConvShape shape = ((Stage.Conv) stage).shape();
+                cols[s] = new float[Math.multiplyExact(capacity, Math.multiplyExact(shape.positions(), shape.terms()))];
+            }
+        }
+    }
+
+    /** The largest batch that keeps a front network's buffers of one kind near {@code floats} floats. */
+    static int chunkFor(Network network, int floats, int max) {
+        return Math.max(1, Math.min(max, floats / network.widestActivation()));
     }
 
     public int capacity() {
         return capacity;
+    }
+
+    private void gradientBuffers() {
+        if (dz != null) {
+            return;
+        }
+        float[][] d = new float[network.layerCount()][];
+        for (int l = 0; l < d.length; l++) {
+            d[l] = new float[z[l].length];
+        }
+        float[][] f = new float[network.stageCount()][];
+        int widest = 0;
+        for (int s = 0; s < f.length; s++) {
+            f[s] = new float[fa[s].length];
+            if (s > 0 && cols[s] != null) {
+                widest = Math.max(widest, cols[s].length);
+            }
+        }
+        dcols = new float[widest];
+        fd = f;
+        dz = d;
     }
 
     /**
@@ -72,6 +133,10 @@ public final class Backprop {
     private float[] forward(float[] params, float[] x, int xOff, SparseBatch sx, int n) {
         float[] input = x;
         int inputOff = xOff;
+        if (network.hasFront()) {
+            input = frontForward(params, x, xOff, n);
+            inputOff = 0;
+        }
         for (int l = 0; l < network.layerCount(); l++) {
             Layer layer = network.layer(l);
             if (l == 0 && sx != null) {
@@ -93,6 +158,54 @@ public final class Backprop {
             inputOff = 0;
         }
         return a[network.layerCount() - 1];
+    }
+
+    /** The front over the whole batch, its samples split over the kernels' threads; returns its output. */
+    private float[] frontForward(float[] params, float[] x, int xOff, int n) {
+        float[] input = x;
+        if (xOff != 0) {
+            int size = network.inputSize();
+            if (xin == null) {
+                xin = new float[Math.multiplyExact(capacity, size)];
+            }
+            System.arraycopy(x, xOff, xin, 0, n * size);
+            input = xin;
+        }
+        float[] in = input;
+        int parts = Math.min(kernels.threads(), n);
+        kernels.split(parts, (part, k) -> frontForwardRows(k, params, in, n, bound(n, parts, part), bound(n, parts, part + 1)));
+        return fa[network.stageCount() - 1];
+    }
+
+    private static int bound(int total, int parts, int i) {
+        return (int) ((long) total * i / parts);
+    }
+
+    /** Samples [r0, r1) of the front: each stage's output from the one before (x for the first). */
+    private void frontForwardRows(Kernels k, float[] params, float[] x, int n, int r0, int r1) {
+        float[] input = x;
+        for (int s = 0; s < network.stageCount(); s++) {
+            Stage stage = network.stage(s);
+            if (stage instanceof Stage.Conv conv) {
+                ConvShape shape = conv.shape();
+                int p = shape.positions();
+                for (int i = r0; i < r1; i++) {   // a sample at a time: its unrolled input is still in cache for the product
+                    k.im2col(cols[s], input, shape, n, i, i + 1);
+                    k.linearForwardRows(fa[s], cols[s], params, conv.weightOffset(), params, conv.biasOffset(), n * p,
+                            shape.terms(), shape.out(), i * p, (i + 1) * p);
+                }
+                int size = conv.outSize();
+                if (network.activation() == Activation.SIGMOID) {
+                    k.sigmoid(fa[s], fa[s], r0 * size, r1 * size);
+                } else {
+                    k.relu(fa[s], fa[s], r0 * size, r1 * size);
+                }
+            } else {
+                Stage.Pool pool = (Stage.Pool) stage;
+                k.maxPool2(fa[s], argmax[s], input, pool.channels(), pool.height(), pool.width(), n, r0, r1);
+            }
+            input = fa[s];
+        }
     }
 
     /**
@@ -131,8 +244,10 @@ public final class Backprop {
     }
 
     private void backward(float[] params, float[] x, int xOff, SparseBatch sx, float[] y, int n, float[] grads) {
+        gradientBuffers();
         float scale = 1f / n;
         int last = network.layerCount() - 1;
+        boolean front = network.hasFront();
         // Sigmoid with binary cross-entropy and softmax with categorical cross-entropy share dZ = A - Y.
         kernels.subtract(dz[last], a[last], y, n * network.outputSize());
         for (int l = last; l >= 0; l--) {
@@ -141,8 +256,8 @@ public final class Backprop {
                 // dW1 = (1/m) dZ1ᵀ X, over the non-zero inputs only, in panels
                 kernels.sparseWeightGrad(grads, layer.weightOffset(), sx, dz[l], layer.out(), scale);
             } else {
-                float[] input = l == 0 ? x : a[l - 1];
-                int inputOff = l == 0 ? xOff : 0;
+                float[] input = l > 0 ? a[l - 1] : front ? fa[network.stageCount() - 1] : x;
+                int inputOff = l == 0 && !front ? xOff : 0;
                 kernels.linearWeightGrad(grads, layer.weightOffset(), dz[l], input, inputOff, n, layer.in(), layer.out(), scale);
             }
             kernels.linearBiasGrad(grads, layer.biasOffset(), dz[l], n, layer.out(), scale);
@@ -157,20 +272,71 @@ public final class Backprop {
                 }
             }
         }
+        if (front) {
+            Layer first = network.layer(0);
+            kernels.linearInputGrad(fd[network.stageCount() - 1], dz[0], params, first.weightOffset(), n, first.in(), first.out());
+            frontBackwardRows(kernels, params, n, 0, n);
+            for (int s = 0; s < network.stageCount(); s++) {
+                if (network.stage(s) instanceof Stage.Conv conv) {
+                    stageGradients(kernels, s, n, grads, 0, conv.shape().out());
+                }
+            }
+        }
+    }
+
+    /** Samples [r0, r1) of the front, backward from fd of its last stage: each stage's fd, through its activation. */
+    private void frontBackwardRows(Kernels k, float[] params, int n, int r0, int r1) {
+        for (int s = network.stageCount() - 1; s >= 0; s--) {
+            Stage stage = network.stage(s);
+            if (stage instanceof Stage.Conv conv) {
+                int size = conv.outSize();
+                if (network.activation() == Activation.SIGMOID) {
+                    k.sigmoidBackward(fd[s], fd[s], fa[s], r0 * size, r1 * size);
+                } else {
+                    k.reluBackward(fd[s], fd[s], fa[s], r0 * size, r1 * size);
+                }
+                if (s > 0) {
+                    ConvShape shape = conv.shape();
+                    int p = shape.positions();
+                    for (int i = r0; i < r1; i++) {
+                        k.linearInputGradRows(dcols, fd[s], params, conv.weightOffset(), n * p, shape.terms(), shape.out(),
+                                i * p, (i + 1) * p);
+                        k.col2im(fd[s - 1], dcols, shape, n, i, i + 1);
+                    }
+                }
+            } else if (s > 0) {
+                Stage.Pool pool = (Stage.Pool) stage;
+                k.maxPool2Backward(fd[s - 1], fd[s], argmax[s], pool.channels(), pool.height(), pool.width(), n, r0, r1);
+            }
+        }
     }
 
     // ---- a step split over threads (Kernels.split): first each part its rows, then its outputs -------
 
+    /** The dropout masks of the next {@link #forwardBackwardRows}: a function of this key, the row and the unit. */
+    private long dropoutKey;
+
+    /** Sets the key of the dropout masks (a new one every step); the masks depend on nothing else. */
+    void dropoutKey(long key) {
+        dropoutKey = key;
+    }
+
     /**
      * Rows [r0, r1) of a batch of n, on one part's kernels k: the forward pass, dZ of the last layer
-     * (A - Y), and back through every layer to dZ of the first. params are in the {@link TrainingLayout};
-     * the batch is x (n, inputs), dense, or sx, sparse (then x is null). The same bits as
-     * {@link #forward} then {@link #backward} of the whole batch, however the rows are split.
+     * (A - Y), and back through every layer to dZ of the first (and through the front). params are in
+     * the {@link TrainingLayout}; the batch is x (n, inputs), dense, or sx, sparse (then x is null).
+     * The same bits as {@link #forward} then {@link #backward} of the whole batch, however the rows are
+     * split (with dropout: the same masks however the rows are split).
      */
     void forwardBackwardRows(Kernels k, float[] params, float[] x, SparseBatch sx, float[] y, int n, int r0, int r1) {
         checkBatch(n);
+        gradientBuffers();
         int last = network.layerCount() - 1;
         float[] input = x;
+        if (network.hasFront()) {
+            frontForwardRows(k, params, x, n, r0, r1);
+            input = fa[network.stageCount() - 1];
+        }
         for (int l = 0; l <= last; l++) {                                       // forward
             Layer layer = network.layer(l);
             int out = layer.out();
@@ -187,6 +353,9 @@ public final class Backprop {
             } else {
                 k.relu(a[l], z[l], r0 * out, r1 * out);
             }
+            if (l < last && network.dropout(l) > 0) {
+                dropout(a[l], l, out, r0, r1);
+            }
             input = a[l];
         }
         int outputs = network.outputSize();
@@ -198,8 +367,47 @@ public final class Backprop {
             if (network.activation() == Activation.SIGMOID) {
                 k.sigmoidBackward(dz[l - 1], dz[l - 1], a[l - 1], r0 * in, r1 * in);
             } else {
+                // with dropout, A is 0 where a unit was dropped: ReLU's backward drops its gradient too
                 k.reluBackward(dz[l - 1], dz[l - 1], a[l - 1], r0 * in, r1 * in);
+                if (network.dropout(l - 1) > 0) {
+                    scale(dz[l - 1], r0 * in, r1 * in, 1f / (1f - network.dropout(l - 1)));
+                }
             }
+        }
+        if (network.hasFront()) {                                                // and back through the front
+            Layer first = network.layer(0);
+            k.linearInputGradRows(fd[network.stageCount() - 1], dz[0], params, first.weightOffset(), n, first.in(),
+                    first.out(), r0, r1);
+            frontBackwardRows(k, params, n, r0, r1);
+        }
+    }
+
+    /** Inverted dropout on rows [r0, r1) of a (n, units) of dense layer l: each unit kept with probability 1 - p, then scaled by 1/(1 - p). */
+    private void dropout(float[] act, int l, int units, int r0, int r1) {
+        float rate = network.dropout(l);
+        float keep = 1f / (1f - rate);
+        // a unit is dropped when the top 24 bits of its hash, as a fraction of 2^24, are below the rate
+        int threshold = (int) Math.ceil(rate * (1 << 24));
+        long layerKey = mix(dropoutKey + 0x9E3779B97F4A7C15L * (l + 1));
+        for (int r = r0; r < r1; r++) {
+            long rowKey = mix(layerKey ^ (r * 0xC2B2AE3D27D4EB4FL));
+            for (int j = 0, p = r * units; j < units; j++, p++) {
+                int bits = (int) (mix(rowKey + j) >>> 40);
+                act[p] = bits < threshold ? 0f : act[p] * keep;
+            }
+        }
+    }
+
+    /** SplitMix64's finaliser: a well-mixed 64-bit hash. */
+    static long mix(long v) {
+        v = (v ^ (v >>> 30)) * 0xBF58476D1CE4E5B9L;
+        v = (v ^ (v >>> 27)) * 0x94D049BB133111EBL;
+        return v ^ (v >>> 31);
+    }
+
+    private static void scale(float[] v, int from, int to, float factor) {
+        for (int i = from; i < to; i++) {
+            v[i] *= factor;
         }
     }
 
@@ -214,10 +422,23 @@ public final class Backprop {
         if (l == 0 && sx != null) {
             k.sparseWeightGrad(grads, layer.weightOffset(), sx, dz[0], layer.out(), scale, o0, o1);
         } else {
-            k.linearWeightGrad(grads, layer.weightOffset(), dz[l], l == 0 ? x : a[l - 1], 0, n, layer.in(), layer.out(),
-                    scale, o0, o1);
+            float[] input = l > 0 ? a[l - 1] : network.hasFront() ? fa[network.stageCount() - 1] : x;
+            k.linearWeightGrad(grads, layer.weightOffset(), dz[l], input, 0, n, layer.in(), layer.out(), scale, o0, o1);
         }
         k.linearBiasGrad(grads, layer.biasOffset(), dz[l], n, layer.out(), scale, o0, o1);
+    }
+
+    /**
+     * Output channels [o0, o1) of front stage s, a convolution, after {@link #forwardBackwardRows} of
+     * every row of the batch: the gradients of their weights and biases into grads, each a sum over the
+     * n samples' positions in order.
+     */
+    void stageGradients(Kernels k, int s, int n, float[] grads, int o0, int o1) {
+        Stage.Conv conv = (Stage.Conv) network.stage(s);
+        ConvShape shape = conv.shape();
+        int rows = n * shape.positions();
+        k.linearWeightGrad(grads, conv.weightOffset(), fd[s], cols[s], 0, rows, shape.terms(), shape.out(), 1f / n, o0, o1);
+        k.linearBiasGrad(grads, conv.biasOffset(), fd[s], rows, shape.out(), 1f / n, o0, o1);
     }
 
     private void checkBatch(int n) {

@@ -132,10 +132,11 @@ public final class Classifier {
         if (n == 0) {
             return predictions;
         }
+        int chunk = Backprop.chunkFor(network, Predictor.ACTIVATION_FLOATS, CHUNK);
         try (Kernels kernels = Kernels.create(backend, 1)) {
-            Backprop backprop = new Backprop(network, kernels, Math.min(n, CHUNK));
-            for (int start = 0; start < n; start += CHUNK) {
-                int rows = Math.min(CHUNK, n - start);
+            Backprop backprop = new Backprop(network, kernels, Math.min(n, chunk));
+            for (int start = 0; start < n; start += chunk) {
+                int rows = Math.min(chunk, n - start);
                 float[] out = backprop.forward(images, start * inputs, rows);
                 for (int r = 0; r < rows; r++) {
                     predictions[start + r] = Prediction.of(model.classNames(), out, r * outputs, model.isBinary());

@@ -128,6 +128,8 @@ public final class MinibatchTrainer {
         TrainingStep step = new TrainingStep(network, kernels, layout, inputs, y, batch, optimizer, settings.weightDecay());
         float[] work = step.parameters();                // the layout the step runs in (params itself if dense)
 
+        // dropout's masks: a hash of this seed and the step's number, the same at any thread count and on resume
+        long dropoutSeed = network.hasDropout() ? (long) (random.nextDouble() * (1L << 53)) : 0L;
         List<Epoch> epochs = new ArrayList<>();
         float[] best = params.clone();
         double bestAccuracy = Double.NEGATIVE_INFINITY;
@@ -169,7 +171,7 @@ public final class MinibatchTrainer {
             for (int b = 0; b < batches; b++) {
                 int from = b * batch;
                 int rows = Math.min(batch, n - from);
-                double loss = step.run(order, from, rows, lr);
+                double loss = step.run(order, from, rows, lr, Backprop.mix(dropoutSeed + (long) epoch * batches + b));
                 if (!Double.isFinite(loss)) {
                     System.arraycopy(best, 0, params, 0, params.length);
                     throw new TrainingDivergedException(epoch, loss);

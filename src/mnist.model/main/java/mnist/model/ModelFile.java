@@ -50,6 +50,16 @@ import java.util.zip.CRC32C;
  *  end-4   4    u32 CRC32C of every byte before it
  * </pre>
  *
+ * <p>Version 2, written for a network with a convolutional front or dropout (a plain multilayer
+ * perceptron is still written as version 1, so that older readers load it), has two more fields right
+ * after the reserved byte, and its layer sizes are the dense layers', the first being the flattened
+ * output of the front:
+ * <pre>
+ *  .       4    u32 input channels (1..4096); the input is channels x rows x columns
+ *  .       .    string: the layers as {@link Network#parse} reads them, e.g. "conv5x16,pool2,dense128"
+ * </pre>
+ * The network is rebuilt from that string and must agree with the sizes and the parameter count.
+ *
  * <p>Loading checks, in order: the magic, the version, the stated length against the real one (so
  * truncation and trailing bytes are named as such), the checksum, then every field against its range,
  * every count against the bytes left, before anything is allocated. A changed byte anywhere is refused.
@@ -58,7 +68,7 @@ public final class ModelFile {
     /** The first eight bytes of every model file. */
     static final byte[] MAGIC = {'M', 'N', 'I', 'S', 'T', 'N', 'N', 0};
     /** The format version this code writes, and the newest it reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     static final int HEADER = 20;
     static final int MAX_LAYERS = 64;
@@ -98,7 +108,9 @@ public final class ModelFile {
                 throw new IllegalArgumentException("layer size " + size + " is above the format's cap " + MAX_WIDTH);
             }
         }
-        long length = HEADER + 4 + 4L * sizes.length + 4 + 4 + 4 + 4 + 4 + 4 + 4 + 4L * params.length + 4;
+        byte[] spec = network.isLayered() ? utf8(network.layers(), 0, 0xFFFF, "layers") : null;
+        long length = HEADER + 4 + 4L * sizes.length + 4 + 4 + 4 + 4 + 4 + 4 + 4 + 4L * params.length + 4
+                + (spec == null ? 0 : 4 + 2 + spec.length);
         for (byte[] b : names) {
             length += 2 + b.length;
         }
@@ -109,7 +121,7 @@ public final class ModelFile {
             throw new IllegalArgumentException("model too large for one file: " + length + " bytes");
         }
         ByteBuffer buf = ByteBuffer.allocate((int) length).order(ByteOrder.LITTLE_ENDIAN);
-        buf.put(MAGIC).putInt(VERSION).putLong(length);
+        buf.put(MAGIC).putInt(spec == null ? 1 : 2).putLong(length);
         buf.putInt(sizes.length);
         for (int size : sizes) {
             buf.putInt(size);
@@ -118,6 +130,9 @@ public final class ModelFile {
         buf.put((byte) (network.output() == Output.SIGMOID ? 0 : 1));
         buf.put((byte) (model.isBinary() ? model.digit() : 255));
         buf.put((byte) 0);
+        if (spec != null) {
+            buf.putInt(network.inputChannels()).putShort((short) spec.length).put(spec);
+        }
         buf.putInt(model.rows()).putInt(model.cols()).putFloat(model.pixelScale());
         buf.putInt(names.size());
         for (byte[] b : names) {
@@ -256,7 +271,7 @@ public final class ModelFile {
         }
         buf.limit(bytes.length - 4).position(HEADER);
         try {
-            return parse(buf, name);
+            return parse(buf, name, (int) version);
         } catch (BufferUnderflowException e) {
             throw new ModelFileException(name, "corrupt: a field runs past the end of the file", e);
         }
@@ -284,7 +299,7 @@ public final class ModelFile {
     }
 
     /** The body after the header, checksum already verified: still every field is checked. */
-    private static SavedModel parse(ByteBuffer buf, String name) throws ModelFileException {
+    private static SavedModel parse(ByteBuffer buf, String name, int version) throws ModelFileException {
         int layers = count(buf, name, "layer sizes", 2, MAX_LAYERS, 4);
         int[] sizes = new int[layers];
         long parameters = 0;
@@ -316,10 +331,32 @@ public final class ModelFile {
         if (output == Output.SIGMOID && outputs != 1 || output == Output.SOFTMAX && outputs < 2) {
             throw new ModelFileException(name, "a " + output.name().toLowerCase(java.util.Locale.ROOT) + " output cannot have " + outputs + " units");
         }
+        int channels = version >= 2 ? count(buf, name, "input channels", 1, 4096, 0) : 1;
+        String spec = version >= 2 ? string(buf, name, "layers", 0, 0xFFFF) : null;
         int rows = count(buf, name, "image rows", 1, MAX_WIDTH, 0);
         int cols = count(buf, name, "image columns", 1, MAX_WIDTH, 0);
-        if ((long) rows * cols != sizes[0]) {
-            throw new ModelFileException(name, "images of " + rows + "x" + cols + " do not fit " + sizes[0] + " inputs");
+        Activation activation = activationCode == 0 ? Activation.SIGMOID : Activation.RELU;
+        Network network;
+        if (spec == null) {
+            if ((long) rows * cols != sizes[0]) {
+                throw new ModelFileException(name, "images of " + rows + "x" + cols + " do not fit " + sizes[0] + " inputs");
+            }
+            network = null;   // made once the parameters are counted
+        } else {
+            if (output != Output.SOFTMAX) {
+                throw new ModelFileException(name, "a layered network (version 2) has a softmax output");
+            }
+            try {
+                // no more parameters than the bytes left could hold, checked before they are allocated
+                network = Network.parse(spec, channels, rows, cols, outputs, activation, buf.remaining() / 4);
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw new ModelFileException(name, "layers '" + spec + "': " + e.getMessage(), e);
+            }
+            if (!Arrays.equals(network.sizes(), sizes)) {
+                throw new ModelFileException(name, "layers '" + spec + "' on " + channels + "x" + rows + "x" + cols
+                        + " give dense sizes " + Arrays.toString(network.sizes()) + ", not the stored " + Arrays.toString(sizes));
+            }
+            parameters = network.parameters().length;
         }
         float scale = buf.getFloat();
         if (!(scale > 0) || !Float.isFinite(scale)) {
@@ -351,7 +388,9 @@ public final class ModelFile {
         if (buf.remaining() != 4 * paramCount) {
             throw new ModelFileException(name, "corrupt: " + buf.remaining() + " bytes left for " + paramCount + " parameters");
         }
-        Network network = new Network(sizes, activationCode == 0 ? Activation.SIGMOID : Activation.RELU, output);
+        if (network == null) {
+            network = new Network(sizes, activation, output);
+        }
         buf.asFloatBuffer().get(network.parameters());
         float[] params = network.parameters();
         for (int i = 0; i < params.length; i++) {

@@ -29,9 +29,13 @@ public record SavedModel(Network network, int rows, int cols, float pixelScale, 
         Objects.requireNonNull(network, "network");
         classNames = List.copyOf(classNames);
         metadata = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
-        if (rows < 1 || cols < 1 || (long) rows * cols != network.inputSize()) {
+        if (rows < 1 || cols < 1 || (long) rows * cols * network.inputChannels() != network.inputSize()) {
             throw new IllegalArgumentException("images of " + rows + "x" + cols + " do not fit a network with "
                     + network.inputSize() + " inputs");
+        }
+        if (network.hasFront() && (rows != network.inputHeight() || cols != network.inputWidth())) {
+            throw new IllegalArgumentException("images of " + rows + "x" + cols + " do not fit a network for "
+                    + network.inputHeight() + "x" + network.inputWidth());
         }
         if (!(pixelScale > 0) || !Float.isFinite(pixelScale)) {
             throw new IllegalArgumentException("pixel scale must be a positive number, got " + pixelScale);

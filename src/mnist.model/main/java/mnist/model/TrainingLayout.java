@@ -37,7 +37,7 @@ final class TrainingLayout {
     static TrainingLayout choose(Network network, Kernels kernels, double density) {
         int out = network.layer(0).out();
         return new TrainingLayout(network, kernels,
-                ENABLED && density <= MAX_DENSITY && out >= MIN_OUTPUTS && out % kernels.sparsePanel() == 0);
+                ENABLED && !network.hasFront() && density <= MAX_DENSITY && out >= MIN_OUTPUTS && out % kernels.sparsePanel() == 0);
     }
 
     /** Whether the first layer runs on sparse inputs, its weights in panels. */

@@ -67,6 +67,12 @@ final class TrainingStep {
      * value is computed the same way whatever the ranges: the same bits at any thread count.
      */
     double run(int[] order, int from, int rows, float lr) {
+        return run(order, from, rows, lr, 0L);
+    }
+
+    /** {@link #run(int[], int, int, float)}, with {@code dropoutKey} choosing the step's dropout masks. */
+    double run(int[] order, int from, int rows, float lr, long dropoutKey) {
+        backprop.dropoutKey(dropoutKey);
         this.order = order;
         this.from = from;
         this.rows = rows;
@@ -150,6 +156,23 @@ final class TrainingStep {
             return;
         }
         int parts = kernels.threads();
+        for (int s = 0; s < network.stageCount(); s++) {
+            if (!(network.stage(s) instanceof Stage.Conv conv)) {
+                continue;
+            }
+            int channels = conv.shape().out(), terms = conv.shape().terms();
+            int o0 = bound(channels, parts, part, 1), o1 = bound(channels, parts, part + 1, 1);
+            if (o0 == o1) {
+                continue;
+            }
+            backprop.stageGradients(k, s, rows, grads, o0, o1);
+            int w = conv.weightOffset() + o0 * terms, wLen = (o1 - o0) * terms;
+            if (weightDecay != 0f) {
+                k.axpy(grads, w, work, w, weightDecay, wLen);
+            }
+            optimizer.update(k, work, grads, lr, w, wLen);
+            optimizer.update(k, work, grads, lr, conv.biasOffset() + o0, o1 - o0);
+        }
         for (int l = 0; l < network.layerCount(); l++) {
             Layer layer = network.layer(l);
             int align = l == 0 && sb != null ? kernels.sparsePanel() : 4;

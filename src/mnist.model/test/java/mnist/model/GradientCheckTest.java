@@ -33,14 +33,35 @@ class GradientCheckTest {
     @MethodSource("networks")
     void backwardMatchesFiniteDifferences(Backend backend, int[] sizes, Activation activation, Output output) {
         SplittableRandom random = new SplittableRandom(sizes.length * 31L + sizes[1]);
-        Network network = new Network(sizes, activation, output);
+        check(backend, new Network(sizes, activation, output), random, 11);
+    }
+
+    /** Networks with convolutions ('same' and 'valid', odd sizes, several channels) and poolings (odd sizes). */
+    static Stream<Arguments> layered() {
+        return Stream.of(Backend.values()).flatMap(backend -> Stream.of(
+                Arguments.of(backend, "conv3x2,pool2,dense5", new int[] {1, 7, 6}, Activation.RELU),
+                Arguments.of(backend, "conv3x3:valid,conv1x2,pool2", new int[] {2, 6, 7}, Activation.SIGMOID),
+                Arguments.of(backend, "conv5x2,pool2,conv3x3,dense4", new int[] {1, 9, 9}, Activation.RELU),
+                Arguments.of(backend, "pool2,conv3x2:valid", new int[] {3, 9, 8}, Activation.RELU),
+                Arguments.of(backend, "conv3x4,conv3x3,pool2,pool2", new int[] {1, 11, 10}, Activation.SIGMOID)));
+    }
+
+    @ParameterizedTest(name = "{0} {1} on {2}")
+    @MethodSource("layered")
+    void layeredBackwardMatchesFiniteDifferences(Backend backend, String layers, int[] chw, Activation activation) {
+        SplittableRandom random = new SplittableRandom(layers.hashCode());
+        check(backend, Network.parse(layers, chw[0], chw[1], chw[2], 3, activation), random, 5);
+    }
+
+    private static void check(Backend backend, Network network, SplittableRandom random, int n) {
+        Output output = network.output();
+        Activation activation = network.activation();
         float[] params = network.parameters();
         for (int i = 0; i < params.length; i++) {
             params[i] = (float) (random.nextGaussian() * 0.7);
         }
-        int n = 11;
-        int inputs = sizes[0];
-        int outputs = sizes[sizes.length - 1];
+        int inputs = network.inputSize();
+        int outputs = network.outputSize();
         float[] x = new float[n * inputs];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextDouble();
@@ -88,6 +109,62 @@ class GradientCheckTest {
                 backend, network.describe(), activation, output, theta.length, worst);
     }
 
+    /**
+     * The front of one sample in double, channels last: each convolution from its definition, then the
+     * activation; each 2x2 pooling the maximum of its window.
+     */
+    static double[] front(Network network, double[] theta, double[] x) {
+        for (int s = 0; s < network.stageCount(); s++) {
+            Stage stage = network.stage(s);
+            if (stage instanceof Stage.Conv conv) {
+                mnist.math.ConvShape c = conv.shape();
+                int k = c.kernel(), pad = c.pad(), ow = c.outWidth();
+                double[] y = new double[c.outSize()];
+                for (int r = 0; r < c.outHeight(); r++) {
+                    for (int col = 0; col < ow; col++) {
+                        for (int o = 0; o < c.out(); o++) {
+                            double sum = theta[conv.biasOffset() + o];
+                            for (int u = 0; u < k; u++) {
+                                for (int v = 0; v < k; v++) {
+                                    int xr = r + u - pad, xc = col + v - pad;
+                                    if (xr < 0 || xr >= c.height() || xc < 0 || xc >= c.width()) {
+                                        continue;
+                                    }
+                                    for (int i = 0; i < c.in(); i++) {
+                                        sum += theta[conv.weightOffset() + ((o * k + u) * k + v) * c.in() + i]
+                                                * x[(xr * c.width() + xc) * c.in() + i];
+                                    }
+                                }
+                            }
+                            y[(r * ow + col) * c.out() + o] = network.activation() == Activation.RELU
+                                    ? Math.max(0, sum) : 1 / (1 + Math.exp(-sum));
+                        }
+                    }
+                }
+                x = y;
+            } else {
+                Stage.Pool p = (Stage.Pool) stage;
+                int ch = p.channels(), w = p.width(), oh = p.height() / 2, ow = p.width() / 2;
+                double[] y = new double[p.outSize()];
+                for (int r = 0; r < oh; r++) {
+                    for (int col = 0; col < ow; col++) {
+                        for (int c = 0; c < ch; c++) {
+                            double m = Double.NEGATIVE_INFINITY;
+                            for (int u = 0; u < 2; u++) {
+                                for (int v = 0; v < 2; v++) {
+                                    m = Math.max(m, x[((2 * r + u) * w + 2 * col + v) * ch + c]);
+                                }
+                            }
+                            y[(r * ow + col) * ch + c] = m;
+                        }
+                    }
+                }
+                x = y;
+            }
+        }
+        return x;
+    }
+
     /** The mean loss in double precision, straight from the layer equations, with no kernel involved. */
     static double referenceLoss(Network network, double[] theta, float[] x, float[] y, int n) {
         double total = 0;
@@ -97,6 +174,7 @@ class GradientCheckTest {
             for (int i = 0; i < a.length; i++) {
                 a[i] = x[s * a.length + i];
             }
+            a = front(network, theta, a);
             double[] z = a;
             for (int l = 0; l < network.layerCount(); l++) {
                 Layer layer = network.layer(l);

@@ -769,9 +769,11 @@ public abstract class AbstractKernels implements Kernels {
 
     // ---- 2-D convolution as a GEMM over an unrolled input (im2col), and 2x2 max-pooling -----------------
     //
-    // For one sample, the unrolled input cols (terms, positions) holds in row t = (i, u, v) input channel
-    // i shifted by (u - pad, v - pad), zeros outside: then y (out, positions) = w (out, terms) · cols, one
-    // broadcast GEMM of the backend's (SIMD or scalar), and the gradients are the two other products.
+    // Activations are channels-last, (n, height, width, channels). The unrolled input cols has one row per
+    // sample and output position, holding the window under it in (u, v, channel) order, zeros outside the
+    // image: then the convolution is linearForward over those rows, and its gradients are linearInputGrad
+    // (then col2im) and linearWeightGrad, the backend's fastest kernels. Moving data, these two are the
+    // same code for both backends (System.arraycopy of runs of kernel · channels floats).
 
     private static void checkConv(ConvShape s, int n) {
         java.util.Objects.requireNonNull(s, "shape");
@@ -780,32 +782,40 @@ public abstract class AbstractKernels implements Kernels {
         }
     }
 
-    /** cols (terms, positions) of sample x[xOff ..], or its transpose (positions, terms) when transposed. */
-    private static void unroll(float[] cols, float[] x, int xOff, ConvShape s, boolean transposed) {
-        int k = s.kernel(), pad = s.pad(), h = s.height(), wd = s.width();
-        int oh = s.outHeight(), ow = s.outWidth(), positions = oh * ow, terms = s.terms();
-        for (int i = 0; i < s.in(); i++) {
-            for (int u = 0; u < k; u++) {
-                for (int v = 0; v < k; v++) {
-                    int t = (i * k + u) * k + v;
-                    int c0 = Math.max(0, pad - v), c1 = Math.min(ow, wd + pad - v);   // columns inside the image
-                    for (int r = 0; r < oh; r++) {
-                        int xr = r + u - pad;
-                        boolean inside = xr >= 0 && xr < h && c0 < c1;
-                        int src = xOff + (i * h + xr) * wd + v - pad;    // x's element for column c is src + c
-                        if (!transposed) {
-                            int dst = t * positions + r * ow;
-                            if (!inside) {
-                                java.util.Arrays.fill(cols, dst, dst + ow, 0f);
-                                continue;
-                            }
-                            java.util.Arrays.fill(cols, dst, dst + c0, 0f);
-                            System.arraycopy(x, src + c0, cols, dst + c0, c1 - c0);
-                            java.util.Arrays.fill(cols, dst + c1, dst + ow, 0f);
+    @Override
+    public final void im2col(float[] cols, float[] x, ConvShape s, int n, int r0, int r1) {
+        checkConv(s, n);
+        range("samples", r0, r1, n);
+        check("cols", cols, 0, (long) n * s.positions() * s.terms());
+        check("x", x, 0, (long) n * s.inSize());
+        int k = s.kernel(), pad = s.pad(), h = s.height(), w = s.width(), c = s.in();
+        int oh = s.outHeight(), ow = s.outWidth(), terms = s.terms(), run = k * c;
+        for (int i = r0; i < r1; i++) {
+            int xOff = i * s.inSize();
+            for (int r = 0; r < oh; r++) {
+                for (int col = 0; col < ow; col++) {
+                    int dst = ((i * oh + r) * ow + col) * terms;
+                    int v0 = Math.max(0, pad - col), v1 = Math.min(k, w + pad - col);   // kernel columns inside
+                    for (int u = 0; u < k; u++) {
+                        int xr = r + u - pad, d = dst + u * run;
+                        if (xr < 0 || xr >= h || v0 >= v1) {
+                            java.util.Arrays.fill(cols, d, d + run, 0f);
                             continue;
                         }
-                        for (int c = 0; c < ow; c++) {
-                            cols[(r * ow + c) * terms + t] = inside && c >= c0 && c < c1 ? x[src + c] : 0f;
+                        int from = d + v0 * c, to = d + v1 * c, src = xOff + (xr * w + col + v0 - pad) * c - from;
+                        // short runs (a few channels) by hand: the calls would cost more than the copying
+                        for (int j = d; j < from; j++) {
+                            cols[j] = 0f;
+                        }
+                        if (to - from >= 32) {
+                            System.arraycopy(x, src + from, cols, from, to - from);
+                        } else {
+                            for (int j = from; j < to; j++) {
+                                cols[j] = x[src + j];
+                            }
+                        }
+                        for (int j = to; j < d + run; j++) {
+                            cols[j] = 0f;
                         }
                     }
                 }
@@ -814,107 +824,32 @@ public abstract class AbstractKernels implements Kernels {
     }
 
     @Override
-    public final synchronized void conv2dForward(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff,
-                                                 ConvShape s, int n, int r0, int r1) {
+    public final void col2im(float[] dx, float[] dcols, ConvShape s, int n, int r0, int r1) {
         checkConv(s, n);
         range("samples", r0, r1, n);
-        check("y", y, 0, (long) n * s.outSize());
-        check("x", x, 0, (long) n * s.inSize());
-        check("w", w, wOff, s.weights());
-        if (b != null) {
-            check("b", b, bOff, s.out());
-        }
-        int positions = s.outHeight() * s.outWidth(), terms = s.terms();
-        float[] cols = scratch(2, (long) terms * positions);
-        for (int i = r0; i < r1; i++) {
-            unroll(cols, x, i * s.inSize(), s, false);
-            int yOff = i * s.outSize();
-            // C = y (out, positions), A = w (out, terms), B = cols (terms, positions)
-            broadcastGemm(y, yOff, positions, w, wOff, terms, 1, cols, 0, positions, 0, s.out(), 0, terms, 0, positions, true);
-            if (b != null) {
-                for (int o = 0; o < s.out(); o++) {
-                    float bias = b[bOff + o];
-                    for (int p = yOff + o * positions, end = p + positions; p < end; p++) {
-                        y[p] += bias;
-                    }
-                }
-            }
-        }
-    }
-
-    @Override
-    public final synchronized void conv2dInputGrad(float[] dx, float[] dy, float[] w, int wOff, ConvShape s, int n,
-                                                   int r0, int r1) {
-        checkConv(s, n);
-        range("samples", r0, r1, n);
+        check("dcols", dcols, 0, (long) n * s.positions() * s.terms());
         check("dx", dx, 0, (long) n * s.inSize());
-        check("dy", dy, 0, (long) n * s.outSize());
-        check("w", w, wOff, s.weights());
-        int k = s.kernel(), pad = s.pad(), h = s.height(), wd = s.width();
-        int oh = s.outHeight(), ow = s.outWidth(), positions = oh * ow, terms = s.terms();
-        float[] dcols = scratch(2, (long) terms * positions);
+        int k = s.kernel(), pad = s.pad(), h = s.height(), w = s.width(), c = s.in();
+        int oh = s.outHeight(), ow = s.outWidth(), terms = s.terms(), run = k * c;
+        java.util.Arrays.fill(dx, r0 * s.inSize(), r1 * s.inSize(), 0f);
         for (int i = r0; i < r1; i++) {
-            // C = dcols (terms, positions), A(t, o) = w[o][t], B = dy (out, positions)
-            broadcastGemm(dcols, 0, positions, w, wOff, 1, terms, dy, i * s.outSize(), positions, 0, terms, 0, s.out(),
-                    0, positions, true);
-            // folded back onto the input, term by term and position by position (a fixed order of adds)
             int xOff = i * s.inSize();
-            java.util.Arrays.fill(dx, xOff, xOff + s.inSize(), 0f);
-            for (int ch = 0; ch < s.in(); ch++) {
-                for (int u = 0; u < k; u++) {
-                    for (int v = 0; v < k; v++) {
-                        int t = (ch * k + u) * k + v;
-                        for (int r = 0; r < oh; r++) {
-                            int xr = r + u - pad;
-                            if (xr < 0 || xr >= h) {
-                                continue;
-                            }
-                            int row = xOff + (ch * h + xr) * wd, src = t * positions + r * ow;
-                            for (int c = Math.max(0, pad - v), end = Math.min(ow, wd + pad - v); c < end; c++) {
-                                dx[row + c + v - pad] += dcols[src + c];
-                            }
+            for (int r = 0; r < oh; r++) {
+                for (int col = 0; col < ow; col++) {
+                    int src = ((i * oh + r) * ow + col) * terms;
+                    int v0 = Math.max(0, pad - col), v1 = Math.min(k, w + pad - col);
+                    for (int u = 0; u < k; u++) {
+                        int xr = r + u - pad;
+                        if (xr < 0 || xr >= h || v0 >= v1) {
+                            continue;
+                        }
+                        // positions in row order, then the window in (u, v, channel) order: a fixed order of adds
+                        int d = xOff + (xr * w + col + v0 - pad) * c, e = src + u * run + v0 * c;
+                        for (int j = 0, len = (v1 - v0) * c; j < len; j++) {
+                            dx[d + j] += dcols[e + j];
                         }
                     }
                 }
-            }
-        }
-    }
-
-    @Override
-    public final synchronized void conv2dWeightGrad(float[] dw, int dwOff, float[] db, int dbOff, float[] dy, float[] x,
-                                                    ConvShape s, int n, float scale, int o0, int o1) {
-        checkConv(s, n);
-        range("outputs", o0, o1, s.out());
-        check("dw", dw, dwOff, s.weights());
-        check("dy", dy, 0, (long) n * s.outSize());
-        check("x", x, 0, (long) n * s.inSize());
-        if (db != null) {
-            check("db", db, dbOff, s.out());
-        }
-        int positions = s.outHeight() * s.outWidth(), terms = s.terms();
-        float[] colsT = scratch(3, (long) terms * positions);
-        if (n == 0) {
-            java.util.Arrays.fill(dw, dwOff + o0 * terms, dwOff + o1 * terms, 0f);
-        }
-        for (int i = 0; i < n; i++) {
-            unroll(colsT, x, i * s.inSize(), s, true);
-            // C = dw rows [o0, o1) (terms wide), A(o, p) = dy[i][o][p], B = colsT (positions, terms); the
-            // chains continue from sample to sample (only the first starts from zero)
-            broadcastGemm(dw, dwOff, terms, dy, i * s.outSize(), positions, 1, colsT, 0, terms, o0, o1, 0, positions,
-                    0, terms, i == 0);
-        }
-        scaleRows(dw, dwOff, terms, o0, o1, 0, terms, scale);
-        if (db != null) {
-            for (int o = o0; o < o1; o++) {
-                double acc = 0;
-                for (int i = 0; i < n; i++) {
-                    float sum = 0f;
-                    for (int p = i * s.outSize() + o * positions, end = p + positions; p < end; p++) {
-                        sum += dy[p];
-                    }
-                    acc += sum;
-                }
-                db[dbOff + o] = (float) (scale * acc);
             }
         }
     }
@@ -931,22 +866,26 @@ public abstract class AbstractKernels implements Kernels {
             throw new IndexOutOfBoundsException("arg holds " + arg.length + " indices, the pooling needs "
                     + (long) n * c * oh * ow);
         }
-        for (int plane = r0 * c; plane < r1 * c; plane++) {
-            int in = plane * h * w, out = plane * oh * ow;
+        for (int i = r0; i < r1; i++) {
             for (int r = 0; r < oh; r++) {
                 for (int col = 0; col < ow; col++) {
-                    int a = in + 2 * r * w + 2 * col, best = a;
-                    if (x[a + 1] > x[best]) {
-                        best = a + 1;
+                    // the window's four pixels, each a run of c channels; the first maximum in row order wins
+                    int a = ((i * h + 2 * r) * w + 2 * col) * c, b = a + c, d = a + w * c, e = d + c;
+                    int out = ((i * oh + r) * ow + col) * c;
+                    for (int ch = 0; ch < c; ch++) {
+                        int best = a + ch;
+                        if (x[b + ch] > x[best]) {
+                            best = b + ch;
+                        }
+                        if (x[d + ch] > x[best]) {
+                            best = d + ch;
+                        }
+                        if (x[e + ch] > x[best]) {
+                            best = e + ch;
+                        }
+                        y[out + ch] = x[best];
+                        arg[out + ch] = best;
                     }
-                    if (x[a + w] > x[best]) {
-                        best = a + w;
-                    }
-                    if (x[a + w + 1] > x[best]) {
-                        best = a + w + 1;
-                    }
-                    y[out + r * ow + col] = x[best];
-                    arg[out + r * ow + col] = best;
                 }
             }
         }
