@@ -16,6 +16,7 @@ import mnist.math.Backend;
 import mnist.math.Kernels;
 import mnist.math.random.RandomSource;
 import mnist.model.Activation;
+import mnist.model.Augmentation;
 import mnist.model.ClassificationReport;
 import mnist.model.ConfusionMatrix;
 import mnist.model.FullBatchGradientDescent;
@@ -94,6 +95,9 @@ final class TrainCommand {
               --weight-decay L    L2 weight decay on the weights                              [0]
               --schedule NAME     learning rate schedule: constant, cosine or step         [cosine]
               --validation N      training images held out to pick the best epoch            [5000]
+              --augment           distort every training image of every batch: turned by up to 10
+                                  degrees, scaled by up to 10%, shifted by up to 2 pixels (seeded:
+                                  the same at any thread count)
 
             Options for the lecture's networks:
               --digit D           the digit logistic and hidden recognise ("is it a D?")       [0]
@@ -127,7 +131,7 @@ final class TrainCommand {
         Set<String> valued = new java.util.HashSet<>(COMMON);
         valued.addAll(MLP_ONLY);
         valued.addAll(LECTURE_ONLY);
-        Options options = Options.parse(NAME, args, valued, Set.of("help", "profile"));
+        Options options = Options.parse(NAME, args, valued, Set.of("help", "profile", "augment"));
         int cores = Runtime.getRuntime().availableProcessors();
         if (options.flag("help")) {
             out.print(HELP.formatted(cores));
@@ -148,6 +152,9 @@ final class TrainCommand {
             if (options.has(flag)) {
                 throw new UsageException(NAME, "--" + flag + " does not apply to --model " + modelName);
             }
+        }
+        if (lecture != null && options.flag("augment")) {
+            throw new UsageException(NAME, "--augment does not apply to --model " + modelName);
         }
         String rngKind = options.choice("rng", "numpy", TrainCommand::rngKind);
         long seed = options.longInteger("seed", 1, 0, 4294967295L);
@@ -326,7 +333,7 @@ final class TrainCommand {
 
     /** layers: null for a multilayer perceptron of the widths {@code hidden}, else {@link Network#parse}'s. */
     private record MlpPlan(String model, int[] hidden, String layers, Activation activation, Initializer init,
-                           MinibatchSettings settings, int validation) {
+                           MinibatchSettings settings, int validation, Augmentation augment) {
         static MlpPlan parse(Options options, Recipe recipe) throws UsageException {
             if (options.has("hidden") && options.has("layers")) {
                 throw new UsageException(NAME, "give --hidden or --layers, not both");
@@ -358,8 +365,9 @@ final class TrainCommand {
             float decay = options.has("weight-decay") ? options.nonNegativeNumber("weight-decay") : 0f;
             Schedule schedule = options.choice("schedule", defaults.schedule(), Schedule::parse);
             int validation = options.integer("validation", 5000, 0, 59000);
+            Augmentation augment = options.flag("augment") ? Augmentation.DEFAULT : null;
             return new MlpPlan(recipe.id, hidden, layers, activation, init,
-                    new MinibatchSettings(epochs, batch, optimizer, lr, momentum, decay, schedule), validation);
+                    new MinibatchSettings(epochs, batch, optimizer, lr, momentum, decay, schedule), validation, augment);
         }
     }
 
@@ -435,7 +443,10 @@ final class TrainCommand {
                         + "learning rate %s (%s)%s, %s%n",
                 network.describe(), plan.activation().id(), plan.init().id(), train.size(), validation.size(),
                 s.epochs(), s.optimizer().id(), s.batchSize(), trimmed(s.learningRate()), s.schedule().id(),
-                s.weightDecay() > 0 ? ", weight decay " + s.weightDecay() : "", setup);
+                (s.weightDecay() > 0 ? ", weight decay " + s.weightDecay() : "")
+                        + (plan.augment() != null ? ", augmented (±" + trimmed(plan.augment().degrees()) + "°, ±"
+                        + Math.round(plan.augment().scale() * 100) + "%, ±" + trimmed(plan.augment().shift()) + " px)" : ""),
+                setup);
         out.flush();
         TrainerState resume = files.restore(network, out, s.epochs());
         if (resume != null) {
@@ -446,7 +457,7 @@ final class TrainCommand {
         }
         MinibatchTrainer.Result result;
         try {
-            result = new MinibatchTrainer(kernels, s, random).train(network, train, validation,
+            result = new MinibatchTrainer(kernels, s, random).augment(plan.augment()).train(network, train, validation,
                 new MinibatchTrainer.Listener() {
                     private final long start = System.nanoTime();
 
@@ -495,6 +506,7 @@ final class TrainCommand {
         metrics.put("schedule", s.schedule().id());
         metrics.put("batch_size", s.batchSize());
         metrics.put("weight_decay", Double.parseDouble(Float.toString(s.weightDecay())));
+        metrics.put("augment", plan.augment() == null ? "none" : plan.augment().id());
         metrics.put("validation_size", validation.size());
         metrics.put("epochs", s.epochs());
         metrics.put("best_epoch", result.bestEpoch() + 1);

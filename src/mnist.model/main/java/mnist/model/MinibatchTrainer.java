@@ -44,6 +44,7 @@ public final class MinibatchTrainer {
     private final RandomSource random;
 
     private final boolean sparseInputs;
+    private Augmentation augmentation;   // null for none
 
     public MinibatchTrainer(Kernels kernels, MinibatchSettings settings, RandomSource random) {
         this(kernels, settings, random, true);
@@ -55,6 +56,15 @@ public final class MinibatchTrainer {
         this.settings = settings;
         this.random = random;
         this.sparseInputs = sparseInputs;
+    }
+
+    /**
+     * Distorts every training image of every batch with {@code augmentation} (null for none); only for
+     * training on {@link LabeledImages}. Returns this trainer.
+     */
+    public MinibatchTrainer augment(Augmentation augmentation) {
+        this.augmentation = augmentation;
+        return this;
     }
 
     /**
@@ -87,6 +97,9 @@ public final class MinibatchTrainer {
     public Result train(Network network, float[] x, float[] y, int n, float[] validationX, int[] validationClasses,
                         Listener listener, TrainerState resume, EpochEnd epochEnd) {
         int inputs = network.inputSize();
+        if (augmentation != null) {
+            throw new IllegalStateException("augmentation needs images (train on LabeledImages)");
+        }
         if ((long) n * inputs > x.length) {
             throw new IllegalArgumentException(n + " samples of " + inputs + " inputs do not fit in " + x.length + " values");
         }
@@ -106,14 +119,21 @@ public final class MinibatchTrainer {
         }
         TrainingInputs inputs = train.pixelBytes() == null ? null : new PixelInputs(train);
         float[] y = train.oneHot(network.outputSize());
-        if (inputs == null) {
+        if (inputs == null && augmentation == null) {
             return train(network, train.images(), y, train.size(), validation.images(), validation.labels(), listener,
                     resume, epochEnd);
         }
+        if (inputs == null) {
+            inputs = new FloatInputs(train.images(), train.features());
+        }
         int[] classes = validation.labels();
+        imageRows = train.rows();
+        imageCols = train.cols();
         return train(network, inputs, y, train.size(), classes.length,
                 net -> accuracy(Predictor.predict(net, kernels, validation), classes), listener, resume, epochEnd);
     }
+
+    private int imageRows, imageCols;   // of the images trained on, for the augmentation
 
     /** v validation samples, and the network's accuracy on them. */
     private Result train(Network network, TrainingInputs inputs, float[] y, int n, int v,
@@ -122,14 +142,19 @@ public final class MinibatchTrainer {
         int features = network.inputSize();
         int batch = Math.min(settings.batchSize(), n);
         int batches = (n + batch - 1) / batch;
-        TrainingLayout layout = TrainingLayout.choose(network, kernels, sparseInputs ? inputs.density(n, features) : 1);
+        TrainingLayout layout = TrainingLayout.choose(network, kernels,
+                sparseInputs && augmentation == null ? inputs.density(n, features) : 1);
         float[] params = network.parameters();          // the network's layout
         Optimizer optimizer = Optimizer.create(settings.optimizer(), params.length, settings.momentum());
         TrainingStep step = new TrainingStep(network, kernels, layout, inputs, y, batch, optimizer, settings.weightDecay());
+        if (augmentation != null) {
+            step.augment(augmentation, imageRows, imageCols);
+        }
         float[] work = step.parameters();                // the layout the step runs in (params itself if dense)
 
-        // dropout's masks: a hash of this seed and the step's number, the same at any thread count and on resume
-        long dropoutSeed = network.hasDropout() ? (long) (random.nextDouble() * (1L << 53)) : 0L;
+        // dropout's masks and the distortions: a hash of this seed and the step's number, the same at any
+        // thread count and on resume (drawn only when needed: other runs keep their generator's sequence)
+        long stepSeed = network.hasDropout() || augmentation != null ? (long) (random.nextDouble() * (1L << 53)) : 0L;
         List<Epoch> epochs = new ArrayList<>();
         float[] best = params.clone();
         double bestAccuracy = Double.NEGATIVE_INFINITY;
@@ -171,7 +196,7 @@ public final class MinibatchTrainer {
             for (int b = 0; b < batches; b++) {
                 int from = b * batch;
                 int rows = Math.min(batch, n - from);
-                double loss = step.run(order, from, rows, lr, Backprop.mix(dropoutSeed + (long) epoch * batches + b));
+                double loss = step.run(order, from, rows, lr, Backprop.mix(stepSeed + (long) epoch * batches + b));
                 if (!Double.isFinite(loss)) {
                     System.arraycopy(best, 0, params, 0, params.length);
                     throw new TrainingDivergedException(epoch, loss);

@@ -25,6 +25,9 @@ final class TrainingStep {
     private final SparseBatch sb;    // the batch's inputs, sparse (null with a dense first layer)
     private final float[] yb;
     private final int[] lengths;     // the batch's rows' non-zeros (sparse first layer)
+    private Augmentation augmentation;   // null for none
+    private int height, width;           // of the images augmented
+    private float[][] original;          // per part, an image before its distortion
 
     /**
      * A step over batches of up to {@code batch} samples of {@code inputs}, whose targets are the rows
@@ -51,6 +54,20 @@ final class TrainingStep {
         lengths = new int[batch];
     }
 
+    /** Distorts every image of every batch (dense first layer only), images of {@code height x width}. */
+    void augment(Augmentation augmentation, int height, int width) {
+        if (sb != null) {
+            throw new IllegalStateException("augmentation needs the dense first layer");
+        }
+        if ((long) height * width != network.inputSize()) {
+            throw new IllegalArgumentException(height + "x" + width + " images for " + network.inputSize() + " inputs");
+        }
+        this.augmentation = augmentation;
+        this.height = height;
+        this.width = width;
+        original = new float[kernels.threads()][height * width];
+    }
+
     /** The parameters the step updates, in the training layout. */
     float[] parameters() {
         return work;
@@ -70,9 +87,10 @@ final class TrainingStep {
         return run(order, from, rows, lr, 0L);
     }
 
-    /** {@link #run(int[], int, int, float)}, with {@code dropoutKey} choosing the step's dropout masks. */
-    double run(int[] order, int from, int rows, float lr, long dropoutKey) {
-        backprop.dropoutKey(dropoutKey);
+    /** {@link #run(int[], int, int, float)}, with {@code key} choosing the step's dropout masks and distortions. */
+    double run(int[] order, int from, int rows, float lr, long key) {
+        backprop.dropoutKey(key);
+        this.key = key;
         this.order = order;
         this.from = from;
         this.rows = rows;
@@ -106,6 +124,7 @@ final class TrainingStep {
     private int rows;
     private float lr;
     private int rowParts;
+    private long key;
     private double loss;
     private final Kernels.Part gatherPart = this::gather;
     private final Kernels.Part rowsPart = this::forwardBackward;
@@ -130,7 +149,13 @@ final class TrainingStep {
         } else {
             int features = network.inputSize();
             for (int r = r0; r < r1; r++) {
-                inputs.dense(order[from + r], xb, r * features);
+                if (augmentation == null) {
+                    inputs.dense(order[from + r], xb, r * features);
+                } else {
+                    inputs.dense(order[from + r], original[part], 0);
+                    augmentation.apply(original[part], height, width, xb, r * features,
+                            Backprop.mix(key ^ (r + 1) * 0xD1B54A32D192ED03L));
+                }
             }
         }
     }

@@ -86,12 +86,16 @@ class LayeredNetworkTest {
     }
 
     private static Network train(String spec, int threads, Backend backend, int batch) {
+        return train(spec, threads, backend, batch, null);
+    }
+
+    private static Network train(String spec, int threads, Backend backend, int batch, Augmentation augmentation) {
         Network network = Network.parse(spec, 1, 12, 12, 10, Activation.RELU);
         RandomSource random = RandomSource.create("java", 7);
         Initializer.HE.initialise(network, random);
         MinibatchSettings settings = new MinibatchSettings(2, batch, Optimizer.Kind.ADAM, 2e-3f, 0.9f, 1e-4f, Schedule.COSINE);
         try (Kernels kernels = Kernels.create(backend, threads)) {
-            new MinibatchTrainer(kernels, settings, random).train(network, images(300, 1), images(70, 2),
+            new MinibatchTrainer(kernels, settings, random).augment(augmentation).train(network, images(300, 1), images(70, 2),
                     new MinibatchTrainer.Listener() {
                     }, null, null);
         }
@@ -114,6 +118,55 @@ class LayeredNetworkTest {
         // dropout draws different masks from different seeds: without it, the result differs
         assertNotEquals(java.util.Arrays.toString(train(spec, 1, Backend.SIMD, 64).parameters()),
                 java.util.Arrays.toString(train(spec.replace(",dropout0.3", ""), 1, Backend.SIMD, 64).parameters()));
+    }
+
+    @Test
+    void augmentedTrainingIsBitIdenticalAtAnyThreadCountAndDiffersFromPlain() {
+        String spec = "conv3x4,pool2,dense16";
+        float[] one = train(spec, 1, Backend.SIMD, 64, Augmentation.DEFAULT).parameters();
+        assertArrayEquals(one, train(spec, 2, Backend.SIMD, 64, Augmentation.DEFAULT).parameters(), "1 and 2 threads");
+        assertArrayEquals(one, train(spec, 3, Backend.SIMD, 64, Augmentation.DEFAULT).parameters(), "1 and 3 threads");
+        assertFalse(java.util.Arrays.equals(one, train(spec, 1, Backend.SIMD, 64).parameters()));
+        // a multilayer perceptron too (its first layer then runs dense)
+        float[] mlp = train("dense20", 1, Backend.SIMD, 50, Augmentation.DEFAULT).parameters();
+        assertArrayEquals(mlp, train("dense20", 2, Backend.SIMD, 50, Augmentation.DEFAULT).parameters());
+    }
+
+    @Test
+    void aDistortionIsTheIdentityAtZeroAndKeepsTheInkOtherwise() {
+        LabeledImages digits = images(20, 9);
+        float[] src = new float[144], dst = new float[144];
+        float changed = 0;
+        for (int i = 0; i < digits.size(); i++) {
+            digits.copyImage(i, src, 0);
+            new Augmentation(0, 0, 0).apply(src, 12, 12, dst, 0, 1234L + i);
+            assertArrayEquals(src, dst, "no distortion");
+            Augmentation.DEFAULT.apply(src, 12, 12, dst, 0, 99L * i);
+            float[] again = new float[144];
+            Augmentation.DEFAULT.apply(src, 12, 12, again, 0, 99L * i);
+            assertArrayEquals(dst, again, "the same key, the same distortion");
+            double inkBefore = 0, inkAfter = 0;
+            for (int p = 0; p < 144; p++) {
+                inkBefore += src[p];
+                inkAfter += dst[p];
+                changed += Math.abs(src[p] - dst[p]);
+            }
+            // scaled by at most 10% in each direction, the digit (in the middle) keeps its ink within ±25%
+            assertEquals(inkBefore, inkAfter, 0.25 * inkBefore, "image " + i);
+        }
+        assertTrue(changed > 1, "the distortions change the images");
+        // a pure shift by whole pixels moves every pixel
+        float[] shifted = new float[144];
+        for (long key = 0; ; key++) {
+            Augmentation shift = new Augmentation(0, 0, 3);
+            shift.apply(src, 12, 12, shifted, 0, key);
+            if (shifted[6 * 12 + 6] != src[6 * 12 + 6]) {
+                break;
+            }
+            assertTrue(key < 100, "some key shifts the image");
+        }
+        assertThrows(IllegalArgumentException.class, () -> Augmentation.parse("10,0.1"));
+        assertEquals(new Augmentation(5, 0.2f, 1), Augmentation.parse("5, 0.2, 1"));
     }
 
     @Test
