@@ -81,13 +81,24 @@ public final class Backprop {
         }
     }
 
-    /** The largest batch that keeps a front network's buffers of one kind near {@code floats} floats. */
-    static int chunkFor(Network network, int floats, int max) {
+    /**
+     * The largest batch, at most {@code max}, whose widest buffer (an activation, or a convolution's
+     * unrolled input) holds at most about {@code floats} floats: what bounds the memory of inference.
+     */
+    public static int chunkFor(Network network, int floats, int max) {
         return Math.max(1, Math.min(max, floats / network.widestActivation()));
     }
 
     public int capacity() {
         return capacity;
+    }
+
+    /**
+     * The output of front stage s for the last forward pass, (n, height, width, channels) channels last,
+     * after the activation; valid until the next call. For pictures of what a convolution sees.
+     */
+    public float[] stageOutput(int s) {
+        return fa[s];
     }
 
     private void gradientBuffers() {

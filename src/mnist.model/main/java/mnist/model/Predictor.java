@@ -43,12 +43,22 @@ public final class Predictor {
      * does, converting them to floats a chunk at a time: images kept as bytes are never all converted.
      */
     public static int[] predict(Network network, Kernels kernels, LabeledImages images) {
+        return classes(network, probabilities(network, kernels, images), images.size());
+    }
+
+    /**
+     * The network's outputs (n, outputs) for each of {@code images}: softmax rows, or P(class 1) for a
+     * sigmoid output. With {@link #classes}, one pass gives a report both the classes and their
+     * probabilities.
+     */
+    public static float[] probabilities(Network network, Kernels kernels, LabeledImages images) {
         int n = images.size(), features = images.features();
         if (features != network.inputSize()) {
             throw new IllegalArgumentException("images of " + features + " pixels for a network of "
                     + network.inputSize() + " inputs");
         }
-        int[] predictions = new int[n];
+        int outputs = network.outputSize();
+        float[] all = new float[Math.multiplyExact(n, outputs)];
         int chunk = Math.max(1, Math.min(n, Backprop.chunkFor(network, ACTIVATION_FLOATS, IMAGE_CHUNK)));
         Backprop backprop = new Backprop(network, kernels, chunk);
         byte[] pixels = images.pixelBytes();
@@ -82,8 +92,15 @@ public final class Predictor {
                 }
                 probabilities = backprop.forward(x, 0, rows);
             }
-            classify(network, probabilities, rows, predictions, start);
+            System.arraycopy(probabilities, 0, all, start * outputs, rows * outputs);
         }
+        return all;
+    }
+
+    /** The class of each of the n rows of {@code probabilities (n, outputs)}, as {@link #predict} decides it. */
+    public static int[] classes(Network network, float[] probabilities, int n) {
+        int[] predictions = new int[n];
+        classify(network, probabilities, n, predictions, 0);
         return predictions;
     }
 

@@ -13,10 +13,14 @@ import mnist.model.Predictor;
 /**
  * A model on the test set, for a report: the confusion matrix and classification report (from the same
  * predictions {@code mnist train} and {@code mnist evaluate} print), and the misclassified digits with
- * the probability the model gave its wrong answer, most confident first, up to a cap.
+ * the probability the model gave its wrong answer, most confident first, up to a cap; for a
+ * convolutional network, what its first layer learned ({@link Features}; null otherwise).
  */
 public record Evaluation(ConfusionMatrix matrix, ClassificationReport report, List<Mistake> shown, int mistakes,
-                         int rows, int cols, double seconds) {
+                         int rows, int cols, double seconds, Features features) {
+
+    /** The test digits whose feature maps a convolutional network's report shows. */
+    public static final int FEATURE_DIGITS = 3;
 
     /** The cap on misclassified digits shown. */
     public static final int GALLERY = 100;
@@ -37,8 +41,8 @@ public record Evaluation(ConfusionMatrix matrix, ClassificationReport report, Li
                                 int cap) {
         long start = System.nanoTime();
         int n = test.size();
-        int[] predicted = Predictor.predict(network, kernels, test.images(), n);
-        float[] p = Probabilities.of(network, kernels, test.images(), n);
+        float[] p = Predictor.probabilities(network, kernels, test);    // one pass: the classes come from it
+        int[] predicted = Predictor.classes(network, p, n);
         int[] actual = new int[n];
         List<Mistake> mistakes = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -56,6 +60,7 @@ public record Evaluation(ConfusionMatrix matrix, ClassificationReport report, Li
                 .map(m -> new Mistake(m.index(), m.actual(), m.predicted(), m.confidence(), m.actualProbability(),
                         test.image(m.index())))
                 .toList();
-        return new Evaluation(matrix, new ClassificationReport(matrix), shown, mistakes.size(), test.rows(), test.cols(), seconds);
+        return new Evaluation(matrix, new ClassificationReport(matrix), shown, mistakes.size(), test.rows(), test.cols(), seconds,
+                Features.of(network, kernels, test, FEATURE_DIGITS));
     }
 }

@@ -46,6 +46,9 @@ final class HtmlReport {
             figure.digit { margin: 0; text-align: center; font-size: 13px; }
             figure.digit img { width: 56px; height: 56px; image-rendering: crisp-edges; image-rendering: pixelated; border: 1px solid #ccd; background: #fff; }
             figure.digit figcaption { line-height: 1.25; }
+            .filters, .maps { display: flex; flex-wrap: wrap; gap: 6px; align-items: center; margin: 8px 0; }
+            img.filter { width: 40px; height: 40px; image-rendering: pixelated; border: 1px solid #ccd; }
+            img.map { width: 48px; height: 48px; image-rendering: pixelated; border: 1px solid #ccd; }
             .wrong { color: #c0392b; font-weight: 650; }
             .confidence { color: #666; font-size: 12px; }
             .two { display: grid; grid-template-columns: repeat(auto-fit, minmax(380px, 1fr)); gap: 22px; }
@@ -154,6 +157,36 @@ final class HtmlReport {
                     .append(esc(percent(m.confidence()))).append("</span></figcaption></figure>\n");
         }
         h.append("</div>\n</section>\n");
+
+        // what a convolutional network's first layer learned
+        Features f = e.features();
+        if (f != null) {
+            h.append("<section id=\"features\">\n<h2>What the first convolution learned</h2>\n<p class=\"note\">")
+                    .append(String.format(Locale.ROOT, "Its %d filters of %dx%d (white: negative, mid grey: zero, dark: positive ",
+                            f.filters().size(), f.kernel(), f.kernel()))
+                    .append("weights, one scale for all), then, for the first test digits, its feature maps: the layer's ")
+                    .append("output after the activation, one map per filter (dark: strong).</p>\n<div class=\"filters\">\n");
+            for (int i = 0; i < f.filters().size(); i++) {
+                h.append("<img class=\"filter\" alt=\"filter ").append(i).append("\" title=\"filter ").append(i)
+                        .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(
+                                digitPng(f.filters().get(i), f.kernel(), f.kernel()))).append("\"/>\n");
+            }
+            h.append("</div>\n");
+            for (Features.Digit d : f.digits()) {
+                h.append("<div class=\"maps\" data-index=\"").append(d.index()).append("\"><figure class=\"digit\"><img alt=\"test image ")
+                        .append(d.index()).append("\" src=\"data:image/png;base64,")
+                        .append(Base64.getEncoder().encodeToString(digitPng(d.pixels(), e.rows(), e.cols())))
+                        .append("\"/><figcaption>test image ").append(d.index()).append(" (").append(esc(names.size() > d.label()
+                                ? names.get(d.label()) : Integer.toString(d.label()))).append(")</figcaption></figure>\n");
+                for (int c = 0; c < d.maps().size(); c++) {
+                    h.append("<img class=\"map\" alt=\"map ").append(c).append("\" title=\"filter ").append(c)
+                            .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(
+                                    digitPng(d.maps().get(c), f.mapRows(), f.mapCols()))).append("\"/>\n");
+                }
+                h.append("</div>\n");
+            }
+            h.append("</section>\n");
+        }
 
         // the run
         h.append("<section id=\"run\">\n<h2>The run</h2>\n<div class=\"two\">\n<div>\n<h3>Configuration</h3>\n");

@@ -15,6 +15,7 @@ public final class LearningCurves {
     /** Training images scored per epoch: a sample keeps the cost to about 10% of an epoch. */
     static final int TRAIN_SAMPLE = 10_000;
     private static final int CHUNK = 2048;
+    private int chunk;
 
     private final Kernels kernels;
     private final LabeledImages trainSample;
@@ -39,7 +40,8 @@ public final class LearningCurves {
     public void measure(Network network) {
         if (this.network != network) {
             this.network = network;
-            backprop = new Backprop(network, kernels, CHUNK);
+            chunk = Backprop.chunkFor(network, 1 << 22, CHUNK);
+            backprop = new Backprop(network, kernels, chunk);
         }
         validationLoss = append(validationLoss, validation.size() == 0 ? Double.NaN : loss(validation, validationTargets));
         trainAccuracy = append(trainAccuracy, trainSample.size() == 0 ? Double.NaN : accuracy(trainSample));
@@ -62,8 +64,8 @@ public final class LearningCurves {
         int inputs = set.features();
         int outputs = network.outputSize();
         double sum = 0;
-        for (int start = 0; start < set.size(); start += CHUNK) {
-            int rows = Math.min(CHUNK, set.size() - start);
+        for (int start = 0; start < set.size(); start += chunk) {
+            int rows = Math.min(chunk, set.size() - start);
             backprop.forward(set.images(), start * inputs, rows);
             float[] y = Arrays.copyOfRange(targets, start * outputs, (start + rows) * outputs);
             sum += backprop.loss(y, rows) * rows;
@@ -75,8 +77,8 @@ public final class LearningCurves {
         int inputs = set.features();
         int outputs = network.outputSize();
         long correct = 0;
-        for (int start = 0; start < set.size(); start += CHUNK) {
-            int rows = Math.min(CHUNK, set.size() - start);
+        for (int start = 0; start < set.size(); start += chunk) {
+            int rows = Math.min(chunk, set.size() - start);
             float[] p = backprop.forward(set.images(), start * inputs, rows);
             for (int r = 0; r < rows; r++) {
                 correct += Probabilities.predictedClass(network, p, r) == set.label(start + r) ? 1 : 0;
