@@ -49,17 +49,19 @@ final class TrainCommand {
             digit drawn with its label and the prediction.
 
             By default a multilayer perceptron (784-256-128-10, ReLU, Adam, minibatches, a validation
-            set held out of the training set, the best epoch kept). --model logistic|hidden|softmax
+            set held out of the training set, the best epoch kept). --model cnn trains a convolutional
+            network (about 99.3%%, 1.5 minutes on 2 cores), --model cnn-fast a smaller one in one epoch
+            (about 98.9%%, 15 seconds); --layers any stack of layers. --model logistic|hidden|softmax
             trains one of the lecture's networks instead, exactly as the lecture does (full-batch
             gradient descent), printing the loss every 10 epochs.
 
             Options for every model:
               --model NAME        mlp, cnn, cnn-fast (convolutional networks), or the lecture's
                                   logistic (784-1), hidden (784-H-1) or softmax (784-H-10)     [mlp]
-              --epochs N          epochs of training  [mlp 12; cnn 8; cnn-fast 2; logistic, hidden 100;
+              --epochs N          epochs of training  [mlp 12; cnn 8; cnn-fast 1; logistic, hidden 100;
                                   softmax 200]
-              --lr X              learning rate   [adam 0.001 (cnn 0.002, cnn-fast 0.003), sgd and
-                                  momentum 0.1; lecture 1]
+              --lr X              learning rate   [adam 0.001 (cnn, cnn-fast 0.003), sgd and momentum
+                                  0.1; lecture 1]
               --rng NAME          numpy (NumPy's legacy generator, as the lecture) or java    [numpy]
               --seed S            seed of the generator, 0 to 4294967295                      [1]
               --backend NAME      simd (Vector API) or scalar                                 [simd]
@@ -85,18 +87,21 @@ final class TrainCommand {
               --layers SPEC       any stack of layers, comma-separated, before the 10-way softmax:
                                   convKxC (C channels of KxC kernels, 'same' padding; convKxC:valid
                                   for none), pool2 (2x2 max-pooling), denseN, dropoutP (after a
-                                  dense layer).  [cnn: conv5x32,pool2,conv5x64,pool2,dense256,dropout0.5;
-                                  cnn-fast: conv5x16,pool2,conv5x32,pool2,dense128]
+                                  dense layer), e.g. conv5x16,pool2,dense64  [cnn: conv5x32:valid,pool2,
+                                  conv3x64:valid,pool2,dense256,dropout0.5; cnn-fast: conv5x24:valid,
+                                  pool2,conv3x32:valid,pool2,dense256]
               --activation NAME   relu or sigmoid                                            [relu]
               --init NAME         he or xavier                      [he for relu, xavier for sigmoid]
               --optimizer NAME    sgd, momentum or adam                                      [adam]
               --momentum M        momentum of the momentum optimizer                          [0.9]
-              --batch N           samples per batch                                           [128]
+              --batch N           samples per batch                             [128; cnn-fast 64]
               --weight-decay L    L2 weight decay on the weights                              [0]
-              --schedule NAME     learning rate schedule: constant, cosine or step         [cosine]
-              --validation N      training images held out to pick the best epoch            [5000]
+              --schedule NAME     learning rate schedule: constant, cosine, step (per epoch) or
+                                  onecycle (per step: up over the first 20%%, then a cosine down)
+                                                           [mlp cosine; cnn, cnn-fast onecycle]
+              --validation N      training images held out to pick the best epoch [5000; cnn-fast 0]
               --augment           distort every training image of every batch: turned by up to 10
-                                  degrees, scaled by up to 10%, shifted by up to 2 pixels (seeded:
+                                  degrees, scaled by up to 10%%, shifted by up to 2 pixels (seeded:
                                   the same at any thread count)
 
             Options for the lecture's networks:
@@ -304,21 +309,24 @@ final class TrainCommand {
      * networks ({@code cnn} for accuracy, {@code cnn-fast} for accuracy per second).
      */
     enum Recipe {
-        MLP("mlp", null, MinibatchSettings.defaults()),
-        CNN("cnn", "conv5x32,pool2,conv5x64,pool2,dense256,dropout0.5",
-                new MinibatchSettings(8, 128, Optimizer.Kind.ADAM, 2e-3f, 0.9f, 0f, Schedule.COSINE)),
-        CNN_FAST("cnn-fast", "conv5x16,pool2,conv5x32,pool2,dense128",
-                new MinibatchSettings(2, 128, Optimizer.Kind.ADAM, 3e-3f, 0.9f, 0f, Schedule.COSINE));
+        MLP("mlp", null, MinibatchSettings.defaults(), 5000),
+        CNN("cnn", "conv5x32:valid,pool2,conv3x64:valid,pool2,dense256,dropout0.5",
+                new MinibatchSettings(8, 128, Optimizer.Kind.ADAM, 3e-3f, 0.9f, 0f, Schedule.ONECYCLE), 5000),
+        // one epoch: no epoch to choose, so no validation set, and 5,000 more images to learn from
+        CNN_FAST("cnn-fast", "conv5x24:valid,pool2,conv3x32:valid,pool2,dense256",
+                new MinibatchSettings(1, 64, Optimizer.Kind.ADAM, 3e-3f, 0.9f, 0f, Schedule.ONECYCLE), 0);
 
         final String id;
         /** The layers ({@link Network#parse}); null for the mlp, whose layers are --hidden's. */
         final String layers;
         final MinibatchSettings settings;
+        final int validation;
 
-        Recipe(String id, String layers, MinibatchSettings settings) {
+        Recipe(String id, String layers, MinibatchSettings settings, int validation) {
             this.id = id;
             this.layers = layers;
             this.settings = settings;
+            this.validation = validation;
         }
 
         static Recipe find(String id) {
@@ -364,7 +372,7 @@ final class TrainCommand {
             }
             float decay = options.has("weight-decay") ? options.nonNegativeNumber("weight-decay") : 0f;
             Schedule schedule = options.choice("schedule", defaults.schedule(), Schedule::parse);
-            int validation = options.integer("validation", 5000, 0, 59000);
+            int validation = options.integer("validation", recipe.validation, 0, 59000);
             Augmentation augment = options.flag("augment") ? Augmentation.DEFAULT : null;
             return new MlpPlan(recipe.id, hidden, layers, activation, init,
                     new MinibatchSettings(epochs, batch, optimizer, lr, momentum, decay, schedule), validation, augment);

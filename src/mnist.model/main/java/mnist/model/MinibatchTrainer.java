@@ -190,12 +190,16 @@ public final class MinibatchTrainer {
         for (int epoch = first; epoch < settings.epochs(); epoch++) {
             long start = System.nanoTime();
             float lr = settings.schedule().rate(settings.learningRate(), epoch, settings.epochs());
+            Schedule schedule = settings.schedule();
             int[] order = random.permutation(n);
             double lossSum = 0;
             int seen = 0;
             for (int b = 0; b < batches; b++) {
                 int from = b * batch;
                 int rows = Math.min(batch, n - from);
+                if (schedule == Schedule.ONECYCLE) {
+                    lr = schedule.rate(settings.learningRate(), epoch, settings.epochs(), b, batches);
+                }
                 double loss = step.run(order, from, rows, lr, Backprop.mix(stepSeed + (long) epoch * batches + b));
                 if (!Double.isFinite(loss)) {
                     System.arraycopy(best, 0, params, 0, params.length);

@@ -844,9 +844,13 @@ public abstract class AbstractKernels implements Kernels {
                             continue;
                         }
                         // positions in row order, then the window in (u, v, channel) order: a fixed order of adds
-                        int d = xOff + (xr * w + col + v0 - pad) * c, e = src + u * run + v0 * c;
-                        for (int j = 0, len = (v1 - v0) * c; j < len; j++) {
-                            dx[d + j] += dcols[e + j];
+                        int d = xOff + (xr * w + col + v0 - pad) * c, e = src + u * run + v0 * c, len = (v1 - v0) * c;
+                        if (len >= 16) {
+                            addTo(dx, d, dcols, e, len);       // the backend's: vectors for SIMD, the same sums
+                        } else {
+                            for (int j = 0; j < len; j++) {
+                                dx[d + j] += dcols[e + j];
+                            }
                         }
                     }
                 }
