@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import mnist.math.Backend;
+import mnist.math.ConvShape;
 import mnist.math.Kernels;
 import mnist.model.Backprop;
 import mnist.model.Network;
@@ -37,7 +38,8 @@ final class BenchCommand {
 
             Options:
               --shapes SET     lecture (full batch of 60,000, 784-64-10), minibatch (batches of 32-256,
-                               784-128-10 and 784-256-128-10), all, or tiny (a quick smoke run)  [lecture]
+                               784-128-10 and 784-256-128-10), conv (the convolutions of the CNN
+                               recipes, batch 128), all, or tiny (a quick smoke run)            [lecture]
               --backend NAME   simd, scalar or both                                              [both]
               --threads N      worker threads                                           [all cores: %d]
               --repeats N      timed samples per benchmark (the median is reported)              [5]
@@ -210,8 +212,9 @@ final class BenchCommand {
 
     private static String shapeSet(String name) {
         return switch (name) {
-            case "lecture", "minibatch", "all", "tiny" -> name;
-            default -> throw new IllegalArgumentException("unknown shape set '" + name + "' (expected lecture, minibatch, all or tiny)");
+            case "lecture", "minibatch", "conv", "all", "tiny" -> name;
+            default -> throw new IllegalArgumentException("unknown shape set '" + name
+                    + "' (expected lecture, minibatch, conv, all or tiny)");
         };
     }
 
@@ -226,14 +229,17 @@ final class BenchCommand {
         switch (set) {
             case "lecture" -> lecture(cases, 60_000);
             case "minibatch" -> minibatch(cases, new int[] {32, 128, 256});
+            case "conv" -> conv(cases, 128);
             case "all" -> {
                 lecture(cases, 60_000);
                 minibatch(cases, new int[] {32, 128, 256});
+                conv(cases, 128);
             }
             case "tiny" -> {
                 gemms(cases, 50, 40, 16);
                 elementWise(cases, 50, 16, 10);
                 cases.add(epoch(new int[] {40, 16, 10}, 50, "step"));
+                conv(cases, 2, new ConvShape[] {new ConvShape(3, 8, 8, 4, 3, 1)});
             }
             default -> throw new IllegalStateException(set);
         }
@@ -261,6 +267,63 @@ final class BenchCommand {
         for (int b : batches) {
             cases.add(epoch(new int[] {784, 128, 10}, b, "step"));
             cases.add(epoch(new int[] {784, 256, 128, 10}, b, "step"));
+        }
+    }
+
+    /**
+     * The convolutions of the CNN recipes on a batch of n, as a step runs them (channels last): forward
+     * (im2col, then the dense forward over the unrolled rows), input gradient (the dense input gradient,
+     * then col2im), weight gradient (the dense weight and bias gradients over the unrolled rows), and the
+     * 2x2 max-pooling after each.
+     */
+    private static void conv(List<Case> cases, int n) {
+        conv(cases, n, new ConvShape[] {
+            new ConvShape(1, 28, 28, 32, 5, 0),      // cnn: conv5x32:valid
+            new ConvShape(32, 12, 12, 64, 3, 0),     // cnn: conv3x64:valid
+            new ConvShape(1, 28, 28, 16, 5, 2),      // conv5x16 ('same')
+            new ConvShape(16, 14, 14, 32, 5, 2),     // conv5x32 ('same') after it
+        });
+    }
+
+    private static void conv(List<Case> cases, int n, ConvShape[] shapes) {
+        for (ConvShape s : shapes) {
+            String shape = n + "x" + s.height() + "x" + s.width() + "x" + s.in() + " -> " + s.out() + " k" + s.kernel()
+                    + (s.pad() == 0 ? " valid" : " same");
+            int rows = n * s.positions();
+            double flop = 2.0 * rows * s.terms() * s.out();
+            cases.add(new Case("conv", "forward", shape, "GFLOP/s", flop, k -> {
+                float[] x = random(1, n * s.inSize(), 1), w = random(2, s.weights(), 0.1f), b = random(4, s.out(), 0.1f);
+                float[] cols = new float[rows * s.terms()], y = new float[n * s.outSize()];
+                return () -> {
+                    k.im2col(cols, x, s, n, 0, n);
+                    k.linearForward(y, cols, 0, w, 0, b, 0, rows, s.terms(), s.out());
+                };
+            }));
+            if (s.in() > 1) {   // a first layer's input gradient (the image's) is never needed: not timed
+                cases.add(new Case("conv", "input grad", shape, "GFLOP/s", flop, k -> {
+                    float[] dy = random(3, n * s.outSize(), 1), w = random(2, s.weights(), 0.1f);
+                    float[] dcols = new float[rows * s.terms()], dx = new float[n * s.inSize()];
+                    return () -> {
+                        k.linearInputGrad(dcols, dy, w, 0, rows, s.terms(), s.out());
+                        k.col2im(dx, dcols, s, n, 0, n);
+                    };
+                }));
+            }
+            cases.add(new Case("conv", "weight grad", shape, "GFLOP/s", flop, k -> {
+                float[] dy = random(3, n * s.outSize(), 1), cols = new float[rows * s.terms()];
+                k.im2col(cols, random(1, n * s.inSize(), 1), s, n, 0, n);
+                float[] dw = new float[s.weights()], db = new float[s.out()];
+                return () -> {
+                    k.linearWeightGrad(dw, 0, dy, cols, 0, rows, s.terms(), s.out(), 1f / n);
+                    k.linearBiasGrad(db, 0, dy, rows, s.out(), 1f / n);
+                };
+            }));
+            int c = s.out(), h = s.outHeight(), wd = s.outWidth();
+            cases.add(elements("max-pool 2x2", n + "x" + h + "x" + wd + "x" + c, n * c * h * wd, k -> {
+                float[] x = random(5, n * c * h * wd, 1), y = new float[n * c * (h / 2) * (wd / 2)];
+                int[] arg = new int[y.length];
+                return () -> k.maxPool2(y, arg, x, c, h, wd, n, 0, n);
+            }));
         }
     }
 

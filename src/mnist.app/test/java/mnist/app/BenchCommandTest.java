@@ -35,10 +35,11 @@ class BenchCommandTest {
         Matcher header = Pattern.compile("mnist bench: (\\d+) benchmarks \\(tiny shapes\\), simd and scalar, 2 threads").matcher(r.out());
         assertTrue(header.find(), r.out());
         int benchmarks = Integer.parseInt(header.group(1));
-        long lines = r.out().lines().filter(l -> l.matches("(gemm|elemwise|reduce|train) .*\\d+\\.\\d+x.*")).count();
+        long lines = r.out().lines().filter(l -> l.matches("(gemm|elemwise|reduce|train|conv) .*\\d+\\.\\d+x.*")).count();
         assertEquals(benchmarks, lines, r.out());
         assertTrue(r.out().contains("forward x·wT+b"), r.out());
         assertTrue(r.out().contains("step 40-16-10"), r.out());
+        assertTrue(r.out().contains("input grad") && r.out().contains("2x8x8x3 -> 4 k3 same"), r.out());
         assertTrue(r.out().contains("Results written to " + json), r.out());
 
         String text = Files.readString(json);

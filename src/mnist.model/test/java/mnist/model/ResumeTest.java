@@ -59,6 +59,42 @@ class ResumeTest {
         return network;
     }
 
+    /** As {@link #minibatch}, for a convolutional network with dropout, trained on distorted images. */
+    private static Network layered(Kernels kernels, Checkpoint resume, int stopAfter, Path file) {
+        Network network = Network.parse("conv3x4,pool2,dense16,dropout0.25", 1, 28, 28, 10, Activation.RELU);
+        RandomSource random = RandomSource.create("numpy", 3);
+        Initializer.HE.initialise(network, random);
+        if (resume != null) {
+            System.arraycopy(resume.model().network().parameters(), 0, network.parameters(), 0, network.parameters().length);
+        }
+        MinibatchSettings settings = new MinibatchSettings(3, 100, Optimizer.Kind.ADAM, 2e-3f, 0.9f, 0f, Schedule.ONECYCLE);
+        new MinibatchTrainer(kernels, settings, random).augment(Augmentation.DEFAULT).train(network, train.subset(0, 600),
+                validation, new MinibatchTrainer.Listener() { }, resume == null ? null : resume.state(), state -> {
+                    Checkpoint.save(new Checkpoint(List.of("--test"), SavedModel.digits(network, java.util.Map.of()), state), file);
+                    if (state.epochsDone() == stopAfter) {
+                        throw new Crash();
+                    }
+                });
+        return network;
+    }
+
+    @Test
+    void aConvolutionalRunWithDropoutAndAugmentationResumesBitForBit(@TempDir Path dir) throws IOException {
+        try (Kernels kernels = Kernels.create(Backend.SIMD, 2)) {
+            float[] uninterrupted = layered(kernels, null, -1, dir.resolve("a.ck")).parameters();
+            for (int stop = 1; stop <= 2; stop++) {
+                Path file = dir.resolve("stop" + stop + ".ck");
+                int s = stop;
+                UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> layered(kernels, null, s, file));
+                assertTrue(e.getCause() instanceof Crash);
+                Checkpoint checkpoint = Checkpoint.load(file);
+                assertEquals("1x28x28-conv3x4-pool2-dense16-dropout0.25-10", checkpoint.model().network().describe());
+                float[] resumed = layered(kernels, checkpoint, -1, dir.resolve("b.ck")).parameters();
+                assertArrayEquals(uninterrupted, resumed, "stopped after epoch " + stop + " and resumed");
+            }
+        }
+    }
+
     @Test
     void minibatchTrainingResumesBitForBit(@TempDir Path dir) throws IOException {
         for (Optimizer.Kind kind : new Optimizer.Kind[] {Optimizer.Kind.ADAM}) {

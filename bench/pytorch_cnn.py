@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""PyTorch twin of mnist's convolutional networks (`mnist train --model cnn`, `cnn-fast`, `--layers`),
+for comparing seconds per epoch (optional: the program never needs Python).
+
+The same layers, written the same way: --layers takes mnist's spec (convKxC with 'same' padding,
+convKxC:valid, pool2, denseN, dropoutP; ReLU after every conv and dense layer; then a dense layer to the
+10 classes), He initialisation (kaiming normal, fan_in) and zero biases, Adam (betas 0.9 and 0.999,
+eps 1e-8) with mnist's schedules: onecycle per step (from lr/25 up to lr over the first 20% of the steps,
+then half a cosine down to 0) or cosine per epoch; softmax cross-entropy, float32. Data as in
+pytorch_mlp.py: a seeded shuffle of the 60,000 training images (pixels / 255), the last --validation of
+them held out, reshuffled every epoch, the best epoch by validation kept for the test accuracy.
+
+Timed, as mnist times its epochs: the shuffle, every batch (forward, loss, backward, step) and the
+validation pass. Not timed: reading the IDX files, the tensors (made once), the model.
+
+    /usr/bin/python3 bench/pytorch_cnn.py --model cnn --threads 2
+    /usr/bin/python3 bench/pytorch_cnn.py --layers conv5x16,pool2,dense64 --epochs 2 --lr 0.001
+
+As for pytorch_mlp.py, run it under `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE` if those are set.
+"""
+import argparse
+import math
+import os
+import re
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytorch_mlp import DEFAULT_DATA, blas_library, read_idx  # noqa: E402  (the same data and BLAS report)
+
+# mnist's recipes: layers, epochs, batch, learning rate, schedule, validation
+RECIPES = {
+    "cnn": ("conv5x32:valid,pool2,conv3x64:valid,pool2,dense256,dropout0.5", 8, 128, 0.003, "onecycle", 5000),
+    "cnn-fast": ("conv5x24:valid,pool2,conv3x32:valid,pool2,dense256", 1, 64, 0.003, "onecycle", 0),
+}
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description="PyTorch twin of mnist's convolutional networks")
+    p.add_argument("--model", choices=sorted(RECIPES), default="cnn", help="the recipe's defaults [cnn]")
+    p.add_argument("--layers", help="mnist's layer spec [the recipe's]")
+    p.add_argument("--data", default=os.path.normpath(DEFAULT_DATA), help="directory with the four MNIST IDX files")
+    p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads (and the BLAS threads) [1]")
+    p.add_argument("--epochs", type=int, help="epochs [the recipe's]")
+    p.add_argument("--batch", type=int, help="batch size [the recipe's]")
+    p.add_argument("--lr", type=float, help="Adam's learning rate [the recipe's]")
+    p.add_argument("--schedule", choices=["onecycle", "cosine"], help="[the recipe's]")
+    p.add_argument("--seed", type=int, default=1, help="seed of the split, the shuffles and the initialisation [1]")
+    p.add_argument("--validation", type=int, help="images held out of the 60,000 [the recipe's]")
+    a = p.parse_args()
+    layers, epochs, batch, lr, schedule, validation = RECIPES[a.model]
+    a.layers = a.layers if a.layers is not None else layers
+    a.epochs = a.epochs or epochs
+    a.batch = a.batch or batch
+    a.lr = a.lr or lr
+    a.schedule = a.schedule or schedule
+    a.validation = validation if a.validation is None else a.validation
+    if a.threads < 1 or a.epochs < 1 or a.batch < 1 or not 0 <= a.validation < 60000:
+        p.error("--threads, --epochs and --batch must be at least 1, --validation between 0 and 59999")
+    return a
+
+
+def build(spec, torch):
+    """The network of an mnist layer spec over 1x28x28 images, ending in a dense layer to 10 classes."""
+    nn = torch.nn
+    modules, channels, height, width, units = [], 1, 28, 28, None
+    for token in filter(None, (t.strip() for t in spec.split(","))):
+        conv = re.fullmatch(r"conv(\d+)x(\d+)(:valid|:same)?", token)
+        if conv:
+            k, out, valid = int(conv.group(1)), int(conv.group(2)), conv.group(3) == ":valid"
+            pad = 0 if valid else k // 2
+            modules += [nn.Conv2d(channels, out, k, padding=pad), nn.ReLU()]
+            channels, height, width = out, height + 2 * pad - k + 1, width + 2 * pad - k + 1
+        elif token == "pool2":
+            modules.append(nn.MaxPool2d(2))
+            height, width = height // 2, width // 2
+        elif token.startswith("dense"):
+            if units is None:
+                modules.append(nn.Flatten())
+                units = channels * height * width
+            modules += [nn.Linear(units, int(token[5:])), nn.ReLU()]
+            units = int(token[5:])
+        elif token.startswith("dropout"):
+            modules.append(nn.Dropout(float(token[7:])))
+        else:
+            sys.exit(f"pytorch_cnn.py: unknown layer '{token}'")
+    if units is None:
+        modules.append(nn.Flatten())
+        units = channels * height * width
+    modules.append(nn.Linear(units, 10))
+    model = nn.Sequential(*modules)
+    for m in model:
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+            nn.init.zeros_(m.bias)
+    return model
+
+
+def main():
+    a = parse_args()
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(a.threads)
+    import numpy as np
+    import torch
+    import torch.nn.functional as F
+    torch.set_num_threads(a.threads)
+
+    rng = np.random.RandomState(a.seed)
+    images = read_idx(a.data, "train-images-idx3-ubyte").reshape(-1, 1, 28, 28)
+    labels = read_idx(a.data, "train-labels-idx1-ubyte")
+    test_images = read_idx(a.data, "t10k-images-idx3-ubyte").reshape(-1, 1, 28, 28)
+    test_labels = read_idx(a.data, "t10k-labels-idx1-ubyte")
+    split = rng.permutation(len(images))
+    n = len(images) - a.validation
+    x = torch.from_numpy(images[split[:n]].astype(np.float32) / 255)
+    y = torch.from_numpy(labels[split[:n]].astype(np.int64))
+    xv = torch.from_numpy(images[split[n:]].astype(np.float32) / 255)
+    yv = torch.from_numpy(labels[split[n:]].astype(np.int64))
+    xt = torch.from_numpy(test_images.astype(np.float32) / 255)
+    yt = torch.from_numpy(test_labels.astype(np.int64))
+
+    torch.manual_seed(a.seed)
+    model = build(a.layers, torch)
+    optimizer = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.999), eps=1e-8)
+    with torch.no_grad():
+        model.eval()
+        model(xt[:a.batch])  # loads the BLAS, so that it can be named
+    capability = next((line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines()
+                       if "CPU capability" in line), "?")
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), BLAS: {blas_library()}, "
+          f"CPU capability: {capability}, oneDNN: {torch.backends.mkldnn.is_available()}")
+    print(f"{a.layers} ({sum(p.numel() for p in model.parameters())} parameters), Adam lr {a.lr:g} {a.schedule}, "
+          f"batch {a.batch}, {n} training images, {a.validation} validation, {a.epochs} epochs")
+
+    def accuracy(inputs, targets):
+        model.eval()
+        with torch.no_grad():
+            correct = sum((model(inputs[i:i + 1000]).argmax(1) == targets[i:i + 1000]).sum().item()
+                          for i in range(0, len(inputs), 1000))
+        return correct / len(inputs)
+
+    batches = (n + a.batch - 1) // a.batch
+    total, warm = a.epochs * batches, max(1, a.epochs * batches // 5)
+
+    def rate(epoch, b):
+        if a.schedule == "cosine":
+            return 0.5 * a.lr * (1 + math.cos(math.pi * epoch / a.epochs))
+        step = epoch * batches + b
+        if step < warm:
+            return a.lr * (0.04 + 0.96 * step / warm)
+        return a.lr * 0.5 * (1 + math.cos(math.pi * (step - warm) / max(1, total - warm)))
+
+    seconds = []
+    best_accuracy, best_state = -1.0, None
+    for epoch in range(a.epochs):
+        start = time.perf_counter()
+        model.train()
+        order = torch.from_numpy(rng.permutation(n))
+        xs, ys = x.index_select(0, order), y.index_select(0, order)
+        loss_sum = 0.0
+        for b in range(batches):
+            for group in optimizer.param_groups:
+                group["lr"] = rate(epoch, b)
+            xb, yb = xs[b * a.batch:(b + 1) * a.batch], ys[b * a.batch:(b + 1) * a.batch]
+            loss = F.cross_entropy(model(xb), yb)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            loss_sum += loss.item() * len(yb)
+        validation = accuracy(xv, yv) if a.validation else float("nan")
+        if a.validation == 0 or validation > best_accuracy:
+            best_accuracy = validation
+            best_state = {k: v.clone() for k, v in model.state_dict().items()}
+        seconds.append(time.perf_counter() - start)
+        print(f"epoch {epoch + 1}  loss {loss_sum / n:.4f}  seconds {seconds[-1]:.3f}  "
+              f"validation {validation:.4f}  lr {rate(epoch, batches - 1):.2e}", flush=True)
+
+    steady = seconds[1:] or seconds
+    label = f"epochs 2..{a.epochs}" if a.epochs > 1 else "epoch 1"
+    print(f"median seconds per epoch ({label}): {statistics.median(steady):.3f} "
+          f"[min {min(steady):.3f}, max {max(steady):.3f}]")
+    model.load_state_dict(best_state)
+    print(f"test accuracy: {accuracy(xt, yt):.4f} (best epoch by validation)")
+
+
+if __name__ == "__main__":
+    main()
