@@ -266,7 +266,7 @@ class ConvKernelsTest {
         for (Backend backend : Backend.values()) {
             try (Kernels k = Kernels.create(backend, 1)) {
                 Random r = new Random(4);
-                int[][] sizes = {{1, 4, 4}, {3, 5, 7}, {2, 28, 28}, {1, 1, 3}};
+                int[][] sizes = {{1, 4, 4}, {3, 5, 7}, {2, 28, 28}, {1, 1, 3}, {19, 6, 5}, {32, 4, 4}};   // 19, 32: vectors and tails
                 for (int[] size : sizes) {
                     int c = size[0], h = size[1], w = size[2], n = 2, oh = h / 2, ow = w / 2;
                     float[] x = new float[n * c * h * w];      // (n, h, w, c)

@@ -874,24 +874,32 @@ public abstract class AbstractKernels implements Kernels {
             for (int r = 0; r < oh; r++) {
                 for (int col = 0; col < ow; col++) {
                     // the window's four pixels, each a run of c channels; the first maximum in row order wins
-                    int a = ((i * h + 2 * r) * w + 2 * col) * c, b = a + c, d = a + w * c, e = d + c;
-                    int out = ((i * oh + r) * ow + col) * c;
-                    for (int ch = 0; ch < c; ch++) {
-                        int best = a + ch;
-                        if (x[b + ch] > x[best]) {
-                            best = b + ch;
-                        }
-                        if (x[d + ch] > x[best]) {
-                            best = d + ch;
-                        }
-                        if (x[e + ch] > x[best]) {
-                            best = e + ch;
-                        }
-                        y[out + ch] = x[best];
-                        arg[out + ch] = best;
-                    }
+                    int a = ((i * h + 2 * r) * w + 2 * col) * c;
+                    poolWindow(y, arg, x, a, a + c, a + w * c, a + w * c + c, ((i * oh + r) * ow + col) * c, 0, c);
                 }
             }
+        }
+    }
+
+    /**
+     * Channels [ch0, c) of one 2x2 window whose pixels' channels start at a, b, d and e of x (row order):
+     * y[out + ch] = the first maximum of the four, arg[out + ch] its index in x. A backend may do the
+     * channels in vectors, with the same result.
+     */
+    protected void poolWindow(float[] y, int[] arg, float[] x, int a, int b, int d, int e, int out, int ch0, int c) {
+        for (int ch = ch0; ch < c; ch++) {
+            int best = a + ch;
+            if (x[b + ch] > x[best]) {
+                best = b + ch;
+            }
+            if (x[d + ch] > x[best]) {
+                best = d + ch;
+            }
+            if (x[e + ch] > x[best]) {
+                best = e + ch;
+            }
+            y[out + ch] = x[best];
+            arg[out + ch] = best;
         }
     }
 

@@ -1043,6 +1043,35 @@ public final class SimdKernels extends AbstractKernels {
         }
     }
 
+    /** Ints in vectors of the same shape (and lane count) as the floats', for the indices of the maxima. */
+    private static final VectorSpecies<Integer> INTS = SPECIES.withLanes(int.class);
+    private static final IntVector IOTA = IntVector.zero(INTS).addIndex(1);
+
+    /** The channels in vectors: a strictly greater pixel replaces the maximum so far and its index, as the scalar loop. */
+    @Override
+    protected void poolWindow(float[] y, int[] arg, float[] x, int a, int b, int d, int e, int out, int ch0, int c) {
+        int ch = ch0;
+        for (int end = ch0 + SPECIES.loopBound(c - ch0); ch < end; ch += L) {
+            FloatVector best = FloatVector.fromArray(SPECIES, x, a + ch);
+            IntVector at = IOTA.add(a + ch);
+            FloatVector v = FloatVector.fromArray(SPECIES, x, b + ch);
+            VectorMask<Float> gt = v.compare(VectorOperators.GT, best);
+            best = best.blend(v, gt);
+            at = at.blend(IOTA.add(b + ch), gt.cast(INTS));
+            v = FloatVector.fromArray(SPECIES, x, d + ch);
+            gt = v.compare(VectorOperators.GT, best);
+            best = best.blend(v, gt);
+            at = at.blend(IOTA.add(d + ch), gt.cast(INTS));
+            v = FloatVector.fromArray(SPECIES, x, e + ch);
+            gt = v.compare(VectorOperators.GT, best);
+            best = best.blend(v, gt);
+            at = at.blend(IOTA.add(e + ch), gt.cast(INTS));
+            best.intoArray(y, out + ch);
+            at.intoArray(arg, out + ch);
+        }
+        super.poolWindow(y, arg, x, a, b, d, e, out, ch, c);
+    }
+
     // ---- transcendental functions --------------------------------------------------------------------
 
     private static final float LOG2E = 1.44269504088896341f;
