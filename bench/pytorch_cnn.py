@@ -22,12 +22,10 @@ import argparse
 import math
 import os
 import re
-import statistics
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pytorch_mlp import DEFAULT_DATA, blas_library, read_idx  # noqa: E402  (the same data and BLAS report)
+from pytorch_mlp import DEFAULT_DATA, blas_library, fit, read_idx  # noqa: E402  (the same data, BLAS report and loop)
 
 # mnist's recipes: layers, epochs, batch, learning rate, schedule, validation
 RECIPES = {
@@ -103,7 +101,6 @@ def main():
         os.environ[var] = str(a.threads)
     import numpy as np
     import torch
-    import torch.nn.functional as F
     torch.set_num_threads(a.threads)
 
     rng = np.random.RandomState(a.seed)
@@ -133,13 +130,6 @@ def main():
     print(f"{a.layers} ({sum(p.numel() for p in model.parameters())} parameters), Adam lr {a.lr:g} {a.schedule}, "
           f"batch {a.batch}, {n} training images, {a.validation} validation, {a.epochs} epochs")
 
-    def accuracy(inputs, targets):
-        model.eval()
-        with torch.no_grad():
-            correct = sum((model(inputs[i:i + 1000]).argmax(1) == targets[i:i + 1000]).sum().item()
-                          for i in range(0, len(inputs), 1000))
-        return correct / len(inputs)
-
     batches = (n + a.batch - 1) // a.batch
     total, warm = a.epochs * batches, max(1, a.epochs * batches // 5)
 
@@ -151,37 +141,7 @@ def main():
             return a.lr * (0.04 + 0.96 * step / warm)
         return a.lr * 0.5 * (1 + math.cos(math.pi * (step - warm) / max(1, total - warm)))
 
-    seconds = []
-    best_accuracy, best_state = -1.0, None
-    for epoch in range(a.epochs):
-        start = time.perf_counter()
-        model.train()
-        order = torch.from_numpy(rng.permutation(n))
-        xs, ys = x.index_select(0, order), y.index_select(0, order)
-        loss_sum = 0.0
-        for b in range(batches):
-            for group in optimizer.param_groups:
-                group["lr"] = rate(epoch, b)
-            xb, yb = xs[b * a.batch:(b + 1) * a.batch], ys[b * a.batch:(b + 1) * a.batch]
-            loss = F.cross_entropy(model(xb), yb)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            loss_sum += loss.item() * len(yb)
-        validation = accuracy(xv, yv) if a.validation else float("nan")
-        if a.validation == 0 or validation > best_accuracy:
-            best_accuracy = validation
-            best_state = {k: v.clone() for k, v in model.state_dict().items()}
-        seconds.append(time.perf_counter() - start)
-        print(f"epoch {epoch + 1}  loss {loss_sum / n:.4f}  seconds {seconds[-1]:.3f}  "
-              f"validation {validation:.4f}  lr {rate(epoch, batches - 1):.2e}", flush=True)
-
-    steady = seconds[1:] or seconds
-    label = f"epochs 2..{a.epochs}" if a.epochs > 1 else "epoch 1"
-    print(f"median seconds per epoch ({label}): {statistics.median(steady):.3f} "
-          f"[min {min(steady):.3f}, max {max(steady):.3f}]")
-    model.load_state_dict(best_state)
-    print(f"test accuracy: {accuracy(xt, yt):.4f} (best epoch by validation)")
+    fit(a, torch, model, optimizer, rate, (x, y), (xv, yv), (xt, yt), n, rng)
 
 
 if __name__ == "__main__":

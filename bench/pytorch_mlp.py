@@ -87,7 +87,6 @@ def main():
         os.environ[var] = str(a.threads)
     import numpy as np
     import torch
-    import torch.nn.functional as F
     torch.set_num_threads(a.threads)
 
     # Data, outside the timing: a seeded split of the 60,000 (NumPy's legacy generator, like mnist's
@@ -125,22 +124,38 @@ def main():
     print(f"784-256-128-10 ReLU, Adam lr {a.lr:g} cosine, batch {a.batch}, {n} training images, "
           f"{a.validation} validation, {a.epochs} epochs")
 
-    def accuracy(inputs, targets):
-        with torch.no_grad():
-            return (model(inputs).argmax(1) == targets).float().mean().item()
+    def rate(epoch, batch):
+        return 0.5 * a.lr * (1 + math.cos(math.pi * epoch / a.epochs))
 
+    fit(a, torch, model, optimizer, rate, (x, y), (xv, yv), (xt, yt), n, rng)
+
+
+def fit(a, torch, model, optimizer, rate, train, validation, test, n, rng):
+    """Trains and times a.epochs epochs as mnist does (shuffle, batches, validation), prints each epoch,
+    the median epoch and the test accuracy of the best epoch; rate(epoch, batch) gives the learning rate."""
+    import torch.nn.functional as F
+    (x, y), (xv, yv), (xt, yt) = train, validation, test
+
+    def accuracy(inputs, targets):
+        model.eval()
+        with torch.no_grad():
+            correct = sum((model(inputs[i:i + 1000]).argmax(1) == targets[i:i + 1000]).sum().item()
+                          for i in range(0, len(inputs), 1000))
+        return correct / len(inputs)
+
+    batches = (n + a.batch - 1) // a.batch
     seconds = []
     best_accuracy, best_state = -1.0, None
     for epoch in range(a.epochs):
         start = time.perf_counter()
-        lr = 0.5 * a.lr * (1 + math.cos(math.pi * epoch / a.epochs))
-        for group in optimizer.param_groups:
-            group["lr"] = lr
+        model.train()
         order = torch.from_numpy(rng.permutation(n))
         xs, ys = x.index_select(0, order), y.index_select(0, order)
         loss_sum = 0.0
-        for b in range(0, n, a.batch):
-            xb, yb = xs[b:b + a.batch], ys[b:b + a.batch]
+        for b in range(batches):
+            for group in optimizer.param_groups:
+                group["lr"] = rate(epoch, b)
+            xb, yb = xs[b * a.batch:(b + 1) * a.batch], ys[b * a.batch:(b + 1) * a.batch]
             loss = F.cross_entropy(model(xb), yb)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
@@ -152,7 +167,7 @@ def main():
             best_state = {k: v.clone() for k, v in model.state_dict().items()}
         seconds.append(time.perf_counter() - start)
         print(f"epoch {epoch + 1}  loss {loss_sum / n:.4f}  seconds {seconds[-1]:.3f}  "
-              f"validation {validation:.4f}  lr {lr:.2e}", flush=True)
+              f"validation {validation:.4f}  lr {rate(epoch, batches - 1):.2e}", flush=True)
 
     steady = seconds[1:] or seconds
     label = f"epochs 2..{a.epochs}" if a.epochs > 1 else "epoch 1"

@@ -80,16 +80,28 @@ class ResumeTest {
 
     @Test
     void aConvolutionalRunWithDropoutAndAugmentationResumesBitForBit(@TempDir Path dir) throws IOException {
+        assertResumesBitForBit(ResumeTest::layered, new int[] {1, 2}, dir);
+        assertEquals("1x28x28-conv3x4-pool2-dense16-dropout0.25-10",
+                Checkpoint.load(dir.resolve("stop1.ck")).model().network().describe());
+    }
+
+    /** A run of {@link #minibatch}'s kind: from the start or a checkpoint, stopping after {@code stopAfter} epochs. */
+    @FunctionalInterface
+    private interface Run {
+        Network train(Kernels kernels, Checkpoint resume, int stopAfter, Path file);
+    }
+
+    /** The run stopped after each of {@code stops} epochs and resumed from its checkpoint ends as the uninterrupted run. */
+    private static void assertResumesBitForBit(Run run, int[] stops, Path dir) throws IOException {
         try (Kernels kernels = Kernels.create(Backend.SIMD, 2)) {
-            float[] uninterrupted = layered(kernels, null, -1, dir.resolve("a.ck")).parameters();
-            for (int stop = 1; stop <= 2; stop++) {
+            float[] uninterrupted = run.train(kernels, null, -1, dir.resolve("a.ck")).parameters();
+            for (int stop : stops) {
                 Path file = dir.resolve("stop" + stop + ".ck");
-                int s = stop;
-                UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> layered(kernels, null, s, file));
+                UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> run.train(kernels, null, stop, file));
                 assertTrue(e.getCause() instanceof Crash);
                 Checkpoint checkpoint = Checkpoint.load(file);
-                assertEquals("1x28x28-conv3x4-pool2-dense16-dropout0.25-10", checkpoint.model().network().describe());
-                float[] resumed = layered(kernels, checkpoint, -1, dir.resolve("b.ck")).parameters();
+                assertEquals(stop, checkpoint.state().epochsDone());
+                float[] resumed = run.train(kernels, checkpoint, -1, dir.resolve("b.ck")).parameters();
                 assertArrayEquals(uninterrupted, resumed, "stopped after epoch " + stop + " and resumed");
             }
         }
@@ -97,22 +109,8 @@ class ResumeTest {
 
     @Test
     void minibatchTrainingResumesBitForBit(@TempDir Path dir) throws IOException {
-        for (Optimizer.Kind kind : new Optimizer.Kind[] {Optimizer.Kind.ADAM}) {
-            try (Kernels kernels = Kernels.create(Backend.SIMD, 2)) {
-                float[] uninterrupted = minibatch(kernels, null, -1, dir.resolve("a.ck")).parameters();
-                for (int stop = 1; stop <= 4; stop++) {
-                    Path file = dir.resolve("stop" + stop + ".ck");
-                    int s = stop;
-                    UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> minibatch(kernels, null, s, file));
-                    assertTrue(e.getCause() instanceof Crash);
-                    Checkpoint checkpoint = Checkpoint.load(file);
-                    assertEquals(stop, checkpoint.state().epochsDone());
-                    assertEquals(List.of("--test"), checkpoint.arguments());
-                    float[] resumed = minibatch(kernels, checkpoint, -1, dir.resolve("b.ck")).parameters();
-                    assertArrayEquals(uninterrupted, resumed, kind + ": stopped after epoch " + stop + " and resumed");
-                }
-            }
-        }
+        assertResumesBitForBit(ResumeTest::minibatch, new int[] {1, 2, 3, 4}, dir);
+        assertEquals(List.of("--test"), Checkpoint.load(dir.resolve("stop1.ck")).arguments());
     }
 
     private static Network fullBatch(Kernels kernels, Checkpoint resume, int stopAfter, Path file) {
@@ -134,16 +132,7 @@ class ResumeTest {
 
     @Test
     void fullBatchTrainingResumesBitForBit(@TempDir Path dir) throws IOException {
-        try (Kernels kernels = Kernels.create(Backend.SIMD, 2)) {
-            float[] uninterrupted = fullBatch(kernels, null, -1, dir.resolve("a.ck")).parameters();
-            for (int stop : new int[] {1, 7, 11}) {
-                Path file = dir.resolve("stop" + stop + ".ck");
-                int s = stop;
-                assertThrows(UncheckedIOException.class, () -> fullBatch(kernels, null, s, file));
-                float[] resumed = fullBatch(kernels, Checkpoint.load(file), -1, dir.resolve("b.ck")).parameters();
-                assertArrayEquals(uninterrupted, resumed, "stopped after epoch " + stop + " and resumed");
-            }
-        }
+        assertResumesBitForBit(ResumeTest::fullBatch, new int[] {1, 7, 11}, dir);
     }
 
     @Test
