@@ -28,7 +28,7 @@ final class EvaluateCommand {
             Options:
               --model FILE       the model file, from 'mnist train --save FILE'             (required)
               --data DIR         a directory with the four MNIST IDX files (.gz or not)     [bundled MNIST]
-              --backend NAME     simd (Vector API) or scalar                                [simd]
+              --backend NAME     simd (Vector API) or scalar  [simd where it pays]
               --threads N        worker threads                                 [all cores: %d]
               --report DIR       write DIR/report.html (confusion matrix, mistakes) and confusion.png
               --help             show this help
@@ -48,7 +48,7 @@ final class EvaluateCommand {
             return Main.OK;
         }
         Path file = ModelOption.path(options, NAME);
-        Backend backend = options.choice("backend", Backend.SIMD, Backend::parse);
+        Backend backend = BackendOption.parse(options, out);
         int threads = options.integer("threads", cores, 1, 1024);
         Path reportDir = ReportOption.parse(options, NAME);
         SavedModel model = ModelOption.load(file);

@@ -38,7 +38,7 @@ final class PredictCommand {
               --data DIR         the data set --index reads                                 [bundled MNIST]
               --show             draw the 28x28 image the model saw
               --json             print JSON instead of text
-              --backend NAME     simd (Vector API) or scalar                                [simd]
+              --backend NAME     simd (Vector API) or scalar  [simd where it pays]
               --help             show this help
             """;
 
@@ -81,7 +81,7 @@ final class PredictCommand {
         if (options.has("data") && !options.has("index")) {
             throw new UsageException(NAME, "--data applies only with --index");
         }
-        Backend backend = options.choice("backend", Backend.SIMD, Backend::parse);
+        Backend backend = BackendOption.parse(options, System.err);   // not out: it may be JSON
         int index = options.integer("index", 0, 0, Integer.MAX_VALUE); // checked before the model is read
         boolean json = options.flag("json");
         boolean show = options.flag("show");

@@ -36,7 +36,7 @@ final class ServeCommand {
                                  lets other machines use the page                          [127.0.0.1]
               --threads N        requests handled at once; more wait in a queue of %d,
                                  beyond which the server answers 503 (busy)                [cores]
-              --backend NAME     simd (Vector API) or scalar                               [simd]
+              --backend NAME     simd (Vector API) or scalar  [simd where it pays]
               --help             show this help
             """.formatted(QUEUE);
 
@@ -59,7 +59,7 @@ final class ServeCommand {
         Path file = ModelOption.path(options, NAME);
         int port = options.integer("port", 8080, 0, 65535);
         int threads = options.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 256);
-        Backend backend = options.choice("backend", Backend.SIMD, Backend::parse);
+        Backend backend = BackendOption.parse(options, out);
         String host = options.string("host", "127.0.0.1");
         InetAddress address;
         try {

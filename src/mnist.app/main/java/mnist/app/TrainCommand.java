@@ -64,7 +64,7 @@ final class TrainCommand {
                                   0.1; lecture 1]
               --rng NAME          numpy (NumPy's legacy generator, as the lecture) or java    [numpy]
               --seed S            seed of the generator, 0 to 4294967295                      [1]
-              --backend NAME      simd (Vector API) or scalar                                 [simd]
+              --backend NAME      simd (Vector API) or scalar  [simd where it pays]
               --threads N         worker threads                                  [all cores: %d]
               --data DIR          a directory with the four MNIST IDX files (.gz or not)   [bundled]
               --save FILE         save the trained model (for mnist evaluate, predict, and the API)
@@ -163,7 +163,7 @@ final class TrainCommand {
         }
         String rngKind = options.choice("rng", "numpy", TrainCommand::rngKind);
         long seed = options.longInteger("seed", 1, 0, 4294967295L);
-        Backend backend = options.choice("backend", Backend.SIMD, Backend::parse);
+        Backend backend = BackendOption.parse(options, out);
         int threads = options.integer("threads", cores, 1, 1024);
         if (threads > cores) {
             out.println("Note: --threads " + threads + " is more than the " + cores + " cores of this machine;"

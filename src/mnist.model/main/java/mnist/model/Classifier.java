@@ -38,9 +38,9 @@ public final class Classifier {
         this.backend = backend;
     }
 
-    /** A classifier of a copy of the model's current parameters, on the SIMD backend. */
+    /** A classifier of a copy of the model's current parameters, on {@link Backend#preferred}'s backend. */
     public static Classifier of(SavedModel model) {
-        return of(model, Backend.SIMD);
+        return of(model, Backend.preferred().backend());
     }
 
     /** A classifier of a copy of the model's current parameters, on the given backend. */
@@ -50,14 +50,14 @@ public final class Classifier {
         return new Classifier(copy, Objects.requireNonNull(backend, "backend"));
     }
 
-    /** Loads a model file (see {@link ModelFile}). */
+    /** Loads a model file (see {@link ModelFile}), to run on {@link Backend#preferred}'s backend. */
     public static Classifier load(Path file) throws ModelFileException {
-        return new Classifier(ModelFile.load(file), Backend.SIMD);
+        return new Classifier(ModelFile.load(file), Backend.preferred().backend());
     }
 
     /** Loads a model file from a stream, read to its end; {@code name} names it in error messages. */
     public static Classifier load(InputStream in, String name) throws ModelFileException {
-        return new Classifier(ModelFile.load(in, name), Backend.SIMD);
+        return new Classifier(ModelFile.load(in, name), Backend.preferred().backend());
     }
 
     /** The class names, indexed like {@link Prediction#label()}: "0".."9", or "not d", "d". */
