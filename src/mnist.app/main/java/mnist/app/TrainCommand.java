@@ -50,7 +50,7 @@ final class TrainCommand {
 
             By default a multilayer perceptron (784-256-128-10, ReLU, Adam, minibatches, a validation
             set held out of the training set, the best epoch kept). --model cnn trains a convolutional
-            network (about 99.3%%, 1.5 minutes on 2 cores), --model cnn-fast a smaller one in one epoch
+            network (about 99.4%%, 2 minutes on 2 cores), --model cnn-fast a smaller one in one epoch
             (about 98.9%%, 15 seconds); --layers any stack of layers. --model logistic|hidden|softmax
             trains one of the lecture's networks instead, exactly as the lecture does (full-batch
             gradient descent), printing the loss every 10 epochs.
