@@ -21,6 +21,14 @@ public record ConvShape(int in, int height, int width, int out, int kernel, int 
             throw new IllegalArgumentException("a " + kernel + "x" + kernel + " kernel does not fit " + height + "x"
                     + width + " with padding " + pad);
         }
+        long outHeight = height + 2L * pad - kernel + 1, outWidth = width + 2L * pad - kernel + 1;
+        long terms = (long) in * kernel * kernel;
+        long largest = Math.max(Math.max((long) in * height * width, out * outHeight * outWidth),
+                Math.max(out * terms, terms * outHeight * outWidth));
+        if (largest > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("convolution too large: " + in + "x" + height + "x" + width + " -> " + out
+                    + " channels of " + kernel + "x" + kernel + " needs arrays of " + largest + " floats");
+        }
     }
 
     public int outHeight() {

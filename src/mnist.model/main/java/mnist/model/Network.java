@@ -164,7 +164,12 @@ public final class Network {
                 if (h + 2 * pad < k || w + 2 * pad < k) {
                     throw new IllegalArgumentException(where + ": a " + k + "x" + k + " kernel does not fit " + h + "x" + w);
                 }
-                ConvShape shape = new ConvShape(c, h, w, out, k, pad);
+                ConvShape shape;
+                try {
+                    shape = new ConvShape(c, h, w, out, k, pad);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+                }
                 frontShapes.add(shape);
                 c = out;
                 h = shape.outHeight();

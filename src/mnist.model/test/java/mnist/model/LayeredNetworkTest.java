@@ -67,6 +67,10 @@ class LayeredNetworkTest {
         assertEquals("layer 'dense0' (input 1x8x8): the units must be a whole number from 1 to 1048576, got '0'", error("dense0", 8));
         assertEquals("unknown layer 'lstm4' (expected convKxC, convKxC:valid, pool2, denseN or dropoutP)", error("lstm4", 8));
         assertTrue(error("", 8).isEmpty());   // no hidden layer: softmax regression
+        // sizes that overflow an int are refused by name, not as a negative array size
+        IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
+                () -> Network.parse("conv31x4096,conv31x4096", 1, 4096, 4096, 10, Activation.RELU));
+        assertTrue(huge.getMessage().contains("too large"), huge.getMessage());
         IllegalArgumentException sigmoid = assertThrows(IllegalArgumentException.class,
                 () -> Network.parse("dense8,dropout0.2", 1, 8, 8, 10, Activation.SIGMOID));
         assertEquals("layer 'dropout0.2' (input 8 units): dropout needs the relu activation", sigmoid.getMessage());
