@@ -350,7 +350,7 @@ public final class ModelFile {
                 // no more parameters than the bytes left could hold, checked before they are allocated
                 network = Network.parse(spec, channels, rows, cols, outputs, activation, buf.remaining() / 4);
             } catch (IllegalArgumentException | ArithmeticException e) {
-                throw new ModelFileException(name, "layers '" + spec + "': " + e.getMessage(), e);
+                throw new ModelFileException(name, "layers: " + e.getMessage(), e);   // the message names the layer
             }
             if (!Arrays.equals(network.sizes(), sizes)) {
                 throw new ModelFileException(name, "layers '" + spec + "' on " + channels + "x" + rows + "x" + cols

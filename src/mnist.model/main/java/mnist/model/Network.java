@@ -135,6 +135,13 @@ public final class Network {
         if (channels < 1 || height < 1 || width < 1) {
             throw new IllegalArgumentException("bad input shape " + channels + "x" + height + "x" + width);
         }
+        for (int i = 0; i < layers.length(); i++) {
+            char ch = layers.charAt(i);
+            if (ch < 0x20 || ch > 0x7e) {   // only printable ASCII: a message that quotes a layer stays one line
+                throw new IllegalArgumentException(String.format("unexpected character U+%04X at position %d of the layers",
+                        (int) ch, i + 1));
+            }
+        }
         List<Object> frontShapes = new ArrayList<>();
         List<Integer> dense = new ArrayList<>();
         List<Float> rates = new ArrayList<>();

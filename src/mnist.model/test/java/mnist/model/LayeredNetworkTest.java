@@ -67,6 +67,7 @@ class LayeredNetworkTest {
         assertEquals("layer 'dense0' (input 1x8x8): the units must be a whole number from 1 to 1048576, got '0'", error("dense0", 8));
         assertEquals("unknown layer 'lstm4' (expected convKxC, convKxC:valid, pool2, denseN or dropoutP)", error("lstm4", 8));
         assertTrue(error("", 8).isEmpty());   // no hidden layer: softmax regression
+        assertEquals("unexpected character U+000A at position 8 of the layers", error("conv3x4\n,pool2", 8));
         // sizes that overflow an int are refused by name, not as a negative array size
         IllegalArgumentException huge = assertThrows(IllegalArgumentException.class,
                 () -> Network.parse("conv31x4096,conv31x4096", 1, 4096, 4096, 10, Activation.RELU));

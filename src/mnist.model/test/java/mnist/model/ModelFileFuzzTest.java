@@ -40,7 +40,10 @@ class ModelFileFuzzTest {
         Network binary = new Network(new int[] {4, 1}, Activation.SIGMOID, Output.SIGMOID);
         binary.parameters()[2] = 0.5f;
         Network deep = new Network(new int[] {4, 2, 2, 3}, Activation.SIGMOID, Output.SOFTMAX);
+        // version 2: a layer spec the reader parses, on a small image
+        Network layered = Network.parse("conv3x2,pool2,dense3,dropout0.5", 1, 4, 5, 3, Activation.RELU);
         return List.of(
+                new SavedModel(layered, 4, 5, 1f / 255f, -1, List.of("a", "b", "c"), Map.of()),
                 ModelFileTest.tiny(),
                 new SavedModel(binary, 2, 2, 1f / 255f, 7, List.of("not 7", "7"), Map.of()),
                 new SavedModel(deep, 1, 4, 0.5f, -1, List.of("x", "y", "z"), Map.of("k", "v", "empty", "")));
