@@ -25,7 +25,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pytorch_mlp import DEFAULT_DATA, blas_library, fit, read_idx  # noqa: E402  (the same data, BLAS report and loop)
+from pytorch_mlp import DEFAULT_DATA, blas_library, fit, load  # noqa: E402  (the same data, BLAS report and loop)
 
 # mnist's recipes: layers, epochs, batch, learning rate, schedule, validation
 RECIPES = {
@@ -99,30 +99,17 @@ def main():
     a = parse_args()
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(a.threads)
-    import numpy as np
     import torch
     torch.set_num_threads(a.threads)
 
-    rng = np.random.RandomState(a.seed)
-    images = read_idx(a.data, "train-images-idx3-ubyte").reshape(-1, 1, 28, 28)
-    labels = read_idx(a.data, "train-labels-idx1-ubyte")
-    test_images = read_idx(a.data, "t10k-images-idx3-ubyte").reshape(-1, 1, 28, 28)
-    test_labels = read_idx(a.data, "t10k-labels-idx1-ubyte")
-    split = rng.permutation(len(images))
-    n = len(images) - a.validation
-    x = torch.from_numpy(images[split[:n]].astype(np.float32) / 255)
-    y = torch.from_numpy(labels[split[:n]].astype(np.int64))
-    xv = torch.from_numpy(images[split[n:]].astype(np.float32) / 255)
-    yv = torch.from_numpy(labels[split[n:]].astype(np.int64))
-    xt = torch.from_numpy(test_images.astype(np.float32) / 255)
-    yt = torch.from_numpy(test_labels.astype(np.int64))
+    rng, n, train, validation, test = load(a, (1, 28, 28), torch)
 
     torch.manual_seed(a.seed)
     model = build(a.layers, torch)
     optimizer = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.999), eps=1e-8)
     with torch.no_grad():
         model.eval()
-        model(xt[:a.batch])  # loads the BLAS, so that it can be named
+        model(test[0][:a.batch])  # loads the BLAS, so that it can be named
     capability = next((line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines()
                        if "CPU capability" in line), "?")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), BLAS: {blas_library()}, "
@@ -141,7 +128,7 @@ def main():
             return a.lr * (0.04 + 0.96 * step / warm)
         return a.lr * 0.5 * (1 + math.cos(math.pi * (step - warm) / max(1, total - warm)))
 
-    fit(a, torch, model, optimizer, rate, (x, y), (xv, yv), (xt, yt), n, rng)
+    fit(a, torch, model, optimizer, rate, train, validation, test, n, rng)
 
 
 if __name__ == "__main__":

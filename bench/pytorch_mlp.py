@@ -85,25 +85,10 @@ def main():
     # Before torch loads its libraries: OpenMP and OpenBLAS read these at start.
     for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[var] = str(a.threads)
-    import numpy as np
     import torch
     torch.set_num_threads(a.threads)
 
-    # Data, outside the timing: a seeded split of the 60,000 (NumPy's legacy generator, like mnist's
-    # default --rng numpy), pixels / 255 as float32, tensors made once.
-    rng = np.random.RandomState(a.seed)
-    images = read_idx(a.data, "train-images-idx3-ubyte").reshape(-1, 784)
-    labels = read_idx(a.data, "train-labels-idx1-ubyte")
-    test_images = read_idx(a.data, "t10k-images-idx3-ubyte").reshape(-1, 784)
-    test_labels = read_idx(a.data, "t10k-labels-idx1-ubyte")
-    split = rng.permutation(len(images))
-    n = len(images) - a.validation
-    x = torch.from_numpy(images[split[:n]].astype(np.float32) / 255)
-    y = torch.from_numpy(labels[split[:n]].astype(np.int64))
-    xv = torch.from_numpy(images[split[n:]].astype(np.float32) / 255)
-    yv = torch.from_numpy(labels[split[n:]].astype(np.int64))
-    xt = torch.from_numpy(test_images.astype(np.float32) / 255)
-    yt = torch.from_numpy(test_labels.astype(np.int64))
+    rng, n, train, validation, test = load(a, (784,), torch)
 
     torch.manual_seed(a.seed)
     model = torch.nn.Sequential(torch.nn.Linear(784, 256), torch.nn.ReLU(),
@@ -116,7 +101,7 @@ def main():
     optimizer = torch.optim.Adam(model.parameters(), lr=a.lr, betas=(0.9, 0.999), eps=1e-8)
 
     with torch.no_grad():
-        model(xv[:a.batch])  # loads the BLAS, so that it can be named
+        model(validation[0][:a.batch])  # loads the BLAS, so that it can be named
     capability = next((line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines()
                        if "CPU capability" in line), "?")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), BLAS: {blas_library()}, "
@@ -127,7 +112,28 @@ def main():
     def rate(epoch, batch):
         return 0.5 * a.lr * (1 + math.cos(math.pi * epoch / a.epochs))
 
-    fit(a, torch, model, optimizer, rate, (x, y), (xv, yv), (xt, yt), n, rng)
+    fit(a, torch, model, optimizer, rate, train, validation, test, n, rng)
+
+
+def load(a, shape, torch):
+    """The data, outside the timing: a seeded split of the 60,000 (NumPy's legacy generator, like mnist's
+    default --rng numpy) into n training and a.validation validation images, each of the given shape,
+    pixels / 255 as float32, tensors made once. Returns the generator (it shuffles the epochs next), n,
+    and the (images, labels) of training, validation and test."""
+    import numpy as np
+    rng = np.random.RandomState(a.seed)
+    images = read_idx(a.data, "train-images-idx3-ubyte").reshape((-1,) + shape)
+    labels = read_idx(a.data, "train-labels-idx1-ubyte")
+    test_images = read_idx(a.data, "t10k-images-idx3-ubyte").reshape((-1,) + shape)
+    test_labels = read_idx(a.data, "t10k-labels-idx1-ubyte")
+    split = rng.permutation(len(images))
+    n = len(images) - a.validation
+
+    def tensors(x, y):
+        return torch.from_numpy(x.astype(np.float32) / 255), torch.from_numpy(y.astype(np.int64))
+
+    return (rng, n, tensors(images[split[:n]], labels[split[:n]]), tensors(images[split[n:]], labels[split[n:]]),
+            tensors(test_images, test_labels))
 
 
 def fit(a, torch, model, optimizer, rate, train, validation, test, n, rng):

@@ -6,13 +6,12 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import mnist.app.report.Evaluation;
 import mnist.data.LabeledImages;
 import mnist.data.Mnist;
 import mnist.math.Backend;
 import mnist.math.Kernels;
-import mnist.model.ClassificationReport;
 import mnist.model.ConfusionMatrix;
-import mnist.model.Predictor;
 import mnist.model.SavedModel;
 
 /** {@code mnist evaluate}: a saved model on the test set, reported as {@code mnist train} reports. */
@@ -67,21 +66,22 @@ final class EvaluateCommand {
 
     private int evaluate(SavedModel model, LabeledImages test, Kernels kernels, Path file, Mnist data, Path reportDir)
             throws UsageException, IOException {
-        int[] predicted = Predictor.predict(model.network(), kernels, test);
-        int[] actual = new int[test.size()];
-        for (int i = 0; i < actual.length; i++) {
-            actual[i] = model.isBinary() ? (test.label(i) == model.digit() ? 1 : 0) : test.label(i);
-            if (actual[i] >= model.classNames().size()) {
-                throw new UsageException(NAME, "test label " + actual[i] + " is not one of the model's "
+        for (int i = 0; i < test.size(); i++) {
+            int actual = model.isBinary() ? (test.label(i) == model.digit() ? 1 : 0) : test.label(i);
+            if (actual >= model.classNames().size()) {
+                throw new UsageException(NAME, "test label " + actual + " is not one of the model's "
                         + model.classNames().size() + " classes");
             }
         }
-        ConfusionMatrix matrix = ConfusionMatrix.of(actual, predicted, model.classNames());
+        // one pass through the model: the printed matrix and the report's come from it
+        Evaluation evaluation = Evaluation.of(model.network(), kernels, test, model.isBinary() ? model.digit() : -1,
+                model.classNames(), Evaluation.GALLERY);
+        ConfusionMatrix matrix = evaluation.matrix();
         out.println();
         out.println("Confusion matrix on the test set (rows: actual, columns: predicted):");
         out.print(matrix.format());
         out.println();
-        out.print(new ClassificationReport(matrix).format(2));
+        out.print(evaluation.report().format(2));
         out.println();
         out.println("Test accuracy: " + matrix.accuracy());
         if (reportDir != null) {
@@ -92,8 +92,7 @@ final class EvaluateCommand {
             configuration.put("threads", kernels.threads());
             configuration.put("data", data.source());
             configuration.put("test_accuracy", matrix.accuracy());
-            ReportOption.writeEvaluate(reportDir, file, configuration, model.network(), kernels, test,
-                    model.isBinary() ? model.digit() : -1, model.classNames(), out);
+            ReportOption.writeEvaluate(reportDir, file, configuration, model.network(), evaluation, out);
         }
         return Main.OK;
     }

@@ -16,8 +16,6 @@ import mnist.app.report.Evaluation;
 import mnist.app.report.LearningCurves;
 import mnist.app.report.ReportData;
 import mnist.app.report.ReportFiles;
-import mnist.data.LabeledImages;
-import mnist.math.Kernels;
 import mnist.model.Network;
 
 /**
@@ -77,13 +75,12 @@ final class ReportOption {
     }
 
     /** The report of a training run: its curves, the evaluation of the trained network, the run's metrics. */
-    static void writeTrain(Path dir, Map<String, Object> metrics, LearningCurves measured, Network network, Kernels kernels,
-                           LabeledImages test, int digit, List<String> classNames, PrintStream out) throws IOException {
+    static void writeTrain(Path dir, Map<String, Object> metrics, LearningCurves measured, Evaluation evaluation,
+                           PrintStream out) throws IOException {
         Curves curves = measured != null
                 ? Curves.minibatch((double[]) metrics.get("losses"), (double[]) metrics.get("validation_accuracy"), measured,
                         (Integer) metrics.get("best_epoch"))
                 : Curves.fullBatch((double[]) metrics.get("losses"));
-        Evaluation evaluation = Evaluation.of(network, kernels, test, digit, classNames, Evaluation.GALLERY);
         Map<String, String> timings = new LinkedHashMap<>();
         if (metrics.get("seconds_per_epoch") instanceof double[] seconds && seconds.length > 0) {
             double total = 0;
@@ -103,9 +100,8 @@ final class ReportOption {
     }
 
     /** The report of a saved model's evaluation: no training section. */
-    static void writeEvaluate(Path dir, Path modelFile, Map<String, Object> configuration, Network network, Kernels kernels,
-                              LabeledImages test, int digit, List<String> classNames, PrintStream out) throws IOException {
-        Evaluation evaluation = Evaluation.of(network, kernels, test, digit, classNames, Evaluation.GALLERY);
+    static void writeEvaluate(Path dir, Path modelFile, Map<String, Object> configuration, Network network,
+                              Evaluation evaluation, PrintStream out) throws IOException {
         Map<String, String> timings = new LinkedHashMap<>();
         timings.put("evaluation of the test set", seconds(evaluation.seconds()));
         sinceStart(timings);

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import mnist.app.report.Evaluation;
 import mnist.app.report.LearningCurves;
 import mnist.data.LabeledImages;
 import mnist.data.Mnist;
@@ -28,7 +29,6 @@ import mnist.model.SavedModel;
 import mnist.model.Network;
 import mnist.model.Optimizer;
 import mnist.model.Output;
-import mnist.model.Predictor;
 import mnist.model.Schedule;
 import mnist.model.TrainerState;
 import mnist.model.TrainingDivergedException;
@@ -209,7 +209,7 @@ final class TrainCommand {
             metrics.put("seed", seed);
             metrics.put("data", source);
             metrics.putAll(trained.metrics());
-            evaluate(trained, test, kernels, showIndex, metrics, progress);
+            Evaluation evaluation = evaluate(trained, test, kernels, showIndex, metrics, progress);
             if (saveTo != null) {
                 Map<String, String> about = new LinkedHashMap<>();
                 for (String key : List.of("model", "architecture", "test_accuracy", "epochs", "backend", "rng", "seed", "data")) {
@@ -225,8 +225,7 @@ final class TrainCommand {
                 out.println("Metrics written to " + metricsOut);
             }
             if (reportDir != null) {
-                ReportOption.writeTrain(reportDir, metrics, curves, trained.network(), kernels, test, trained.digit(),
-                        trained.classNames(), out);
+                ReportOption.writeTrain(reportDir, metrics, curves, evaluation, out);
             }
         }
         return Main.OK;
@@ -533,17 +532,14 @@ final class TrainCommand {
 
     // ---- evaluation, shared ------------------------------------------------------------------------
 
-    private void evaluate(Trained trained, LabeledImages test, Kernels kernels, int showIndex, Map<String, Object> metrics,
-                          Progress progress) {
-        Network network = trained.network();
-        int[] predicted = Predictor.predict(network, kernels, test);
-        int[] actual = new int[test.size()];
-        for (int i = 0; i < actual.length; i++) {
-            actual[i] = trained.digit() >= 0 ? (test.label(i) == trained.digit() ? 1 : 0) : test.label(i);
-        }
+    /** Prints the evaluation on the test set (one pass through the model, which a report reuses) and returns it. */
+    private Evaluation evaluate(Trained trained, LabeledImages test, Kernels kernels, int showIndex, Map<String, Object> metrics,
+                                Progress progress) {
         List<String> classNames = trained.classNames();
-        ConfusionMatrix matrix = ConfusionMatrix.of(actual, predicted, classNames);
-        ClassificationReport report = new ClassificationReport(matrix);
+        Evaluation evaluation = Evaluation.of(trained.network(), kernels, test, trained.digit(), classNames, Evaluation.GALLERY);
+        ConfusionMatrix matrix = evaluation.matrix();
+        ClassificationReport report = evaluation.report();
+        int shownLabel = trained.digit() >= 0 ? (test.label(showIndex) == trained.digit() ? 1 : 0) : test.label(showIndex);
         out.println("Confusion matrix on the test set (rows: actual, columns: predicted):");
         out.print(matrix.format());
         out.println();
@@ -553,13 +549,14 @@ final class TrainCommand {
         out.printf("Median seconds per epoch: %.4f%n", trained.medianSecondsPerEpoch());
         out.println();
         out.print(DigitArt.render(test.image(showIndex), 0, test.rows(), test.cols(), out.charset()));
-        out.println("Test image " + showIndex + ": label " + classNames.get(actual[showIndex])
+        out.println("Test image " + showIndex + ": label " + classNames.get(shownLabel)
                 + (trained.digit() >= 0 ? " (digit " + test.label(showIndex) + ")" : "")
-                + ", predicted " + classNames.get(predicted[showIndex]));
+                + ", predicted " + classNames.get(evaluation.predicted()[showIndex]));
         metrics.put("test_accuracy", matrix.accuracy());
         metrics.put("class_names", classNames);
         metrics.put("confusion_matrix", new ArrayList<>(List.of(matrix.rows())));
         metrics.put("median_seconds_per_epoch", trained.medianSecondsPerEpoch());
+        return evaluation;
     }
 
     private static List<String> digitNames() {

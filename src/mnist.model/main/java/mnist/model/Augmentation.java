@@ -28,7 +28,7 @@ public record Augmentation(float degrees, float scale, float shift) {
      * {@code key} (already mixed with the image's row).
      */
     void apply(float[] src, int height, int width, float[] dst, int off, long key) {
-        long a = Backprop.mix(key + 1), b = Backprop.mix(key + 2), c = Backprop.mix(key + 3), d = Backprop.mix(key + 4);
+        long a = Keys.mix(key + 1), b = Keys.mix(key + 2), c = Keys.mix(key + 3), d = Keys.mix(key + 4);
         double angle = Math.toRadians(degrees * signed(a));
         double factor = 1 + scale * signed(b);
         double tx = shift * signed(c), ty = shift * signed(d);

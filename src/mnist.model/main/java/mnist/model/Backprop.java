@@ -82,11 +82,18 @@ public final class Backprop {
     }
 
     /**
-     * The largest batch, at most {@code max}, whose widest buffer (an activation, or a convolution's
-     * unrolled input) holds at most about {@code floats} floats: what bounds the memory of inference.
+     * The floats of the widest buffer of a chunk of inference, at most (when a network's widest
+     * activation takes more than its share: a convolution's unrolled input is 78,400 floats a sample for
+     * 16 channels of 5x5 over 14x14).
      */
-    public static int chunkFor(Network network, int floats, int max) {
-        return Math.max(1, Math.min(max, floats / network.widestActivation()));
+    private static final int CHUNK_FLOATS = 1 << 22;
+
+    /**
+     * The largest batch, at most {@code max}, whose widest buffer (an activation, or a convolution's
+     * unrolled input) holds at most about 4M floats: what bounds the memory of inference.
+     */
+    public static int chunkFor(Network network, int max) {
+        return Math.max(1, Math.min(max, CHUNK_FLOATS / network.widestActivation()));
     }
 
     public int capacity() {
@@ -267,9 +274,9 @@ public final class Backprop {
                 // dW1 = (1/m) dZ1ᵀ X, over the non-zero inputs only, in panels
                 kernels.sparseWeightGrad(grads, layer.weightOffset(), sx, dz[l], layer.out(), scale);
             } else {
-                float[] input = l > 0 ? a[l - 1] : front ? fa[network.stageCount() - 1] : x;
                 int inputOff = l == 0 && !front ? xOff : 0;
-                kernels.linearWeightGrad(grads, layer.weightOffset(), dz[l], input, inputOff, n, layer.in(), layer.out(), scale);
+                kernels.linearWeightGrad(grads, layer.weightOffset(), dz[l], denseInput(l, x), inputOff, n, layer.in(),
+                        layer.out(), scale);
             }
             kernels.linearBiasGrad(grads, layer.biasOffset(), dz[l], n, layer.out(), scale);
             if (l > 0) {
@@ -343,11 +350,10 @@ public final class Backprop {
         checkBatch(n);
         gradientBuffers();
         int last = network.layerCount() - 1;
-        float[] input = x;
         if (network.hasFront()) {
             frontForwardRows(k, params, x, n, r0, r1);
-            input = fa[network.stageCount() - 1];
         }
+        float[] input = denseInput(0, x);
         for (int l = 0; l <= last; l++) {                                       // forward
             Layer layer = network.layer(l);
             int out = layer.out();
@@ -399,21 +405,14 @@ public final class Backprop {
         float keep = 1f / (1f - rate);
         // a unit is dropped when the top 24 bits of its hash, as a fraction of 2^24, are below the rate
         int threshold = (int) Math.ceil(rate * (1 << 24));
-        long layerKey = mix(dropoutKey + 0x9E3779B97F4A7C15L * (l + 1));
+        long layerKey = Keys.mix(dropoutKey + 0x9E3779B97F4A7C15L * (l + 1));
         for (int r = r0; r < r1; r++) {
-            long rowKey = mix(layerKey ^ (r * 0xC2B2AE3D27D4EB4FL));
+            long rowKey = Keys.mix(layerKey ^ (r * 0xC2B2AE3D27D4EB4FL));
             for (int j = 0, p = r * units; j < units; j++, p++) {
-                int bits = (int) (mix(rowKey + j) >>> 40);
+                int bits = (int) (Keys.mix(rowKey + j) >>> 40);
                 act[p] = bits < threshold ? 0f : act[p] * keep;
             }
         }
-    }
-
-    /** SplitMix64's finaliser: a well-mixed 64-bit hash. */
-    static long mix(long v) {
-        v = (v ^ (v >>> 30)) * 0xBF58476D1CE4E5B9L;
-        v = (v ^ (v >>> 27)) * 0x94D049BB133111EBL;
-        return v ^ (v >>> 31);
     }
 
     private static void scale(float[] v, int from, int to, float factor) {
@@ -433,8 +432,8 @@ public final class Backprop {
         if (l == 0 && sx != null) {
             k.sparseWeightGrad(grads, layer.weightOffset(), sx, dz[0], layer.out(), scale, o0, o1);
         } else {
-            float[] input = l > 0 ? a[l - 1] : network.hasFront() ? fa[network.stageCount() - 1] : x;
-            k.linearWeightGrad(grads, layer.weightOffset(), dz[l], input, 0, n, layer.in(), layer.out(), scale, o0, o1);
+            k.linearWeightGrad(grads, layer.weightOffset(), dz[l], denseInput(l, x), 0, n, layer.in(), layer.out(), scale,
+                    o0, o1);
         }
         k.linearBiasGrad(grads, layer.biasOffset(), dz[l], n, layer.out(), scale, o0, o1);
     }
@@ -450,6 +449,11 @@ public final class Backprop {
         int rows = n * shape.positions();
         k.linearWeightGrad(grads, conv.weightOffset(), fd[s], cols[s], 0, rows, shape.terms(), shape.out(), 1f / n, o0, o1);
         k.linearBiasGrad(grads, conv.biasOffset(), fd[s], rows, shape.out(), 1f / n, o0, o1);
+    }
+
+    /** The input of dense layer l: the layer below's activation, the front's output, or the batch x. */
+    private float[] denseInput(int l, float[] x) {
+        return l > 0 ? a[l - 1] : network.hasFront() ? fa[network.stageCount() - 1] : x;
     }
 
     private void checkBatch(int n) {

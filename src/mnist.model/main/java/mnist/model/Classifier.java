@@ -132,7 +132,7 @@ public final class Classifier {
         if (n == 0) {
             return predictions;
         }
-        int chunk = Backprop.chunkFor(network, Predictor.ACTIVATION_FLOATS, CHUNK);
+        int chunk = Backprop.chunkFor(network, CHUNK);
         try (Kernels kernels = Kernels.create(backend, 1)) {
             Backprop backprop = new Backprop(network, kernels, Math.min(n, chunk));
             for (int start = 0; start < n; start += chunk) {

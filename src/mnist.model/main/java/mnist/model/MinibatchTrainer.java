@@ -103,8 +103,9 @@ public final class MinibatchTrainer {
         if ((long) n * inputs > x.length) {
             throw new IllegalArgumentException(n + " samples of " + inputs + " inputs do not fit in " + x.length + " values");
         }
-        return train(network, new FloatInputs(x, inputs), y, n, validationClasses.length, net -> accuracy(Predictor.predict(net, kernels, validationX,
-                validationClasses.length), validationClasses), listener, resume, epochEnd);
+        return train(network, new FloatInputs(x, inputs), 0, 0, y, n, validationClasses.length,
+                net -> accuracy(Predictor.predict(net, kernels, validationX, validationClasses.length), validationClasses),
+                listener, resume, epochEnd);
     }
 
     /**
@@ -127,16 +128,15 @@ public final class MinibatchTrainer {
             inputs = new FloatInputs(train.images(), train.features());
         }
         int[] classes = validation.labels();
-        imageRows = train.rows();
-        imageCols = train.cols();
-        return train(network, inputs, y, train.size(), classes.length,
+        return train(network, inputs, train.rows(), train.cols(), y, train.size(), classes.length,
                 net -> accuracy(Predictor.predict(net, kernels, validation), classes), listener, resume, epochEnd);
     }
 
-    private int imageRows, imageCols;   // of the images trained on, for the augmentation
-
-    /** v validation samples, and the network's accuracy on them. */
-    private Result train(Network network, TrainingInputs inputs, float[] y, int n, int v,
+    /**
+     * Images of imageRows x imageCols (for the augmentation; 0 for rows of floats), v validation samples,
+     * and the network's accuracy on them.
+     */
+    private Result train(Network network, TrainingInputs inputs, int imageRows, int imageCols, float[] y, int n, int v,
                          java.util.function.ToDoubleFunction<Network> validationAccuracy,
                          Listener listener, TrainerState resume, EpochEnd epochEnd) {
         int features = network.inputSize();
@@ -189,18 +189,15 @@ public final class MinibatchTrainer {
         }
         for (int epoch = first; epoch < settings.epochs(); epoch++) {
             long start = System.nanoTime();
-            float lr = settings.schedule().rate(settings.learningRate(), epoch, settings.epochs());
-            Schedule schedule = settings.schedule();
+            float lr = 0;
             int[] order = random.permutation(n);
             double lossSum = 0;
             int seen = 0;
             for (int b = 0; b < batches; b++) {
                 int from = b * batch;
                 int rows = Math.min(batch, n - from);
-                if (schedule == Schedule.ONECYCLE) {
-                    lr = schedule.rate(settings.learningRate(), epoch, settings.epochs(), b, batches);
-                }
-                double loss = step.run(order, from, rows, lr, Backprop.mix(stepSeed + (long) epoch * batches + b));
+                lr = settings.schedule().rate(settings.learningRate(), epoch, settings.epochs(), b, batches);
+                double loss = step.run(order, from, rows, lr, Keys.mix(stepSeed + (long) epoch * batches + b));
                 if (!Double.isFinite(loss)) {
                     System.arraycopy(best, 0, params, 0, params.length);
                     throw new TrainingDivergedException(epoch, loss);

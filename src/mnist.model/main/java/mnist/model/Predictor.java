@@ -18,7 +18,7 @@ public final class Predictor {
      */
     public static int[] predict(Network network, Kernels kernels, float[] x, int n) {
         int[] predictions = new int[n];
-        int chunk = Backprop.chunkFor(network, ACTIVATION_FLOATS, CHUNK);
+        int chunk = Backprop.chunkFor(network, CHUNK);
         Backprop backprop = new Backprop(network, kernels, Math.max(1, Math.min(n, chunk)));
         int inputs = network.inputSize();
         for (int start = 0; start < n; start += chunk) {
@@ -28,12 +28,6 @@ public final class Predictor {
         }
         return predictions;
     }
-
-    /**
-     * The floats of the widest activation of a chunk, at most (when a network's widest activation takes
-     * more than its share: a convolution's output is 12,544 floats a sample for 16 channels of 28x28).
-     */
-    static final int ACTIVATION_FLOATS = 1 << 22;
 
     /** Rows converted from bytes at a time by {@link #predict(Network, Kernels, LabeledImages)}. */
     static final int IMAGE_CHUNK = 1024;
@@ -59,7 +53,7 @@ public final class Predictor {
         }
         int outputs = network.outputSize();
         float[] all = new float[Math.multiplyExact(n, outputs)];
-        int chunk = Math.max(1, Math.min(n, Backprop.chunkFor(network, ACTIVATION_FLOATS, IMAGE_CHUNK)));
+        int chunk = Math.max(1, Math.min(n, Backprop.chunkFor(network, IMAGE_CHUNK)));
         Backprop backprop = new Backprop(network, kernels, chunk);
         byte[] pixels = images.pixelBytes();
         // digits as bytes: the first layer on their non-zero pixels, as in training (the same bits as dense)

@@ -35,10 +35,6 @@ public sealed interface Stage {
             return new int[] {shape.out(), shape.outHeight(), shape.outWidth()};
         }
 
-        /** Its parameters: the weights, then one bias per output channel. */
-        public int parameterCount() {
-            return shape.weights() + shape.out();
-        }
     }
 
     /** 2x2 max-pooling, stride 2, of {@code channels x height x width} (an odd last row or column is dropped). */

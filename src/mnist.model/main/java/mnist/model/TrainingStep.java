@@ -154,7 +154,7 @@ final class TrainingStep {
                 } else {
                     inputs.dense(order[from + r], original[part], 0);
                     augmentation.apply(original[part], height, width, xb, r * features,
-                            Backprop.mix(key ^ (r + 1) * 0xD1B54A32D192ED03L));
+                            Keys.mix(key ^ (r + 1) * 0xD1B54A32D192ED03L));
                 }
             }
         }
@@ -182,38 +182,37 @@ final class TrainingStep {
         }
         int parts = kernels.threads();
         for (int s = 0; s < network.stageCount(); s++) {
-            if (!(network.stage(s) instanceof Stage.Conv conv)) {
-                continue;
+            if (network.stage(s) instanceof Stage.Conv conv) {
+                int o0 = bound(conv.shape().out(), parts, part, 1), o1 = bound(conv.shape().out(), parts, part + 1, 1);
+                if (o0 < o1) {
+                    backprop.stageGradients(k, s, rows, grads, o0, o1);
+                    update(k, conv.weightOffset(), conv.shape().terms(), conv.biasOffset(), o0, o1);
+                }
             }
-            int channels = conv.shape().out(), terms = conv.shape().terms();
-            int o0 = bound(channels, parts, part, 1), o1 = bound(channels, parts, part + 1, 1);
-            if (o0 == o1) {
-                continue;
-            }
-            backprop.stageGradients(k, s, rows, grads, o0, o1);
-            int w = conv.weightOffset() + o0 * terms, wLen = (o1 - o0) * terms;
-            if (weightDecay != 0f) {
-                k.axpy(grads, w, work, w, weightDecay, wLen);
-            }
-            optimizer.update(k, work, grads, lr, w, wLen);
-            optimizer.update(k, work, grads, lr, conv.biasOffset() + o0, o1 - o0);
         }
         for (int l = 0; l < network.layerCount(); l++) {
             Layer layer = network.layer(l);
             int align = l == 0 && sb != null ? kernels.sparsePanel() : 4;
             int o0 = bound(layer.out(), parts, part, align), o1 = bound(layer.out(), parts, part + 1, align);
-            if (o0 == o1) {
-                continue;
+            if (o0 < o1) {
+                backprop.layerGradients(k, l, xb, sb, rows, grads, o0, o1);
+                update(k, layer.weightOffset(), layer.in(), layer.biasOffset(), o0, o1);
             }
-            backprop.layerGradients(k, l, xb, sb, rows, grads, o0, o1);
-            int w = layer.weightOffset() + o0 * layer.in(), wLen = (o1 - o0) * layer.in();
-            if (weightDecay != 0f) {
-                // L2 weight decay: λ·W added to the gradient of every weight (biases are not decayed)
-                k.axpy(grads, w, work, w, weightDecay, wLen);
-            }
-            optimizer.update(k, work, grads, lr, w, wLen);
-            optimizer.update(k, work, grads, lr, layer.biasOffset() + o0, o1 - o0);
         }
+    }
+
+    /**
+     * The update of outputs [o0, o1) of a layer whose weights are rows of {@code in} from {@code weights}
+     * and biases from {@code biases}: L2 weight decay, λ·W added to the gradient of every weight (biases
+     * are not decayed), then the optimizer on the weights and on the biases.
+     */
+    private void update(Kernels k, int weights, int in, int biases, int o0, int o1) {
+        int w = weights + o0 * in, wLen = (o1 - o0) * in;
+        if (weightDecay != 0f) {
+            k.axpy(grads, w, work, w, weightDecay, wLen);
+        }
+        optimizer.update(k, work, grads, lr, w, wLen);
+        optimizer.update(k, work, grads, lr, biases + o0, o1 - o0);
     }
 
     /** The start of part i of parts over [0, total), a multiple of align (total for i = parts). */

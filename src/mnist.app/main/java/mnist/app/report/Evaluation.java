@@ -14,10 +14,12 @@ import mnist.model.Predictor;
  * A model on the test set, for a report: the confusion matrix and classification report (from the same
  * predictions {@code mnist train} and {@code mnist evaluate} print), and the misclassified digits with
  * the probability the model gave its wrong answer, most confident first, up to a cap; for a
- * convolutional network, what its first layer learned ({@link Features}; null otherwise).
+ * convolutional network, what its first layer learned ({@link Features}; null otherwise). One pass
+ * of the test set through the model gives all of it, and the class {@code predicted} for every test image,
+ * which is what the commands print.
  */
 public record Evaluation(ConfusionMatrix matrix, ClassificationReport report, List<Mistake> shown, int mistakes,
-                         int rows, int cols, double seconds, Features features) {
+                         int rows, int cols, double seconds, Features features, int[] predicted) {
 
     /** The test digits whose feature maps a convolutional network's report shows. */
     public static final int FEATURE_DIGITS = 3;
@@ -61,6 +63,6 @@ public record Evaluation(ConfusionMatrix matrix, ClassificationReport report, Li
                         test.image(m.index())))
                 .toList();
         return new Evaluation(matrix, new ClassificationReport(matrix), shown, mistakes.size(), test.rows(), test.cols(), seconds,
-                Features.of(network, kernels, test, FEATURE_DIGITS));
+                Features.of(network, kernels, test, FEATURE_DIGITS), predicted);
     }
 }

@@ -40,7 +40,7 @@ public final class LearningCurves {
     public void measure(Network network) {
         if (this.network != network) {
             this.network = network;
-            chunk = Backprop.chunkFor(network, 1 << 22, CHUNK);
+            chunk = Backprop.chunkFor(network, CHUNK);
             backprop = new Backprop(network, kernels, chunk);
         }
         validationLoss = append(validationLoss, validation.size() == 0 ? Double.NaN : loss(validation, validationTargets));
