@@ -25,7 +25,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pytorch_mlp import DEFAULT_DATA, blas_library, fit, load  # noqa: E402  (the same data, BLAS report and loop)
+from pytorch_mlp import DEFAULT_DATA, fit, load, runtime  # noqa: E402  (the same data, BLAS report and loop)
 
 # mnist's recipes: layers, epochs, batch, learning rate, schedule, validation
 RECIPES = {
@@ -110,10 +110,7 @@ def main():
     with torch.no_grad():
         model.eval()
         model(test[0][:a.batch])  # loads the BLAS, so that it can be named
-    capability = next((line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines()
-                       if "CPU capability" in line), "?")
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), BLAS: {blas_library()}, "
-          f"CPU capability: {capability}, oneDNN: {torch.backends.mkldnn.is_available()}")
+    print(runtime(torch))
     print(f"{a.layers} ({sum(p.numel() for p in model.parameters())} parameters), Adam lr {a.lr:g} {a.schedule}, "
           f"batch {a.batch}, {n} training images, {a.validation} validation, {a.epochs} epochs")
 

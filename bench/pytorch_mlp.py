@@ -80,6 +80,14 @@ def blas_library():
         return "unknown"
 
 
+def runtime(torch):
+    """torch's version, threads, BLAS (mapped once a product has run), CPU capability and oneDNN, one line."""
+    capability = next((line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines()
+                       if "CPU capability" in line), "?")
+    return (f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), BLAS: {blas_library()}, "
+            f"CPU capability: {capability}, oneDNN: {torch.backends.mkldnn.is_available()}")
+
+
 def main():
     a = parse_args()
     # Before torch loads its libraries: OpenMP and OpenBLAS read these at start.
@@ -102,10 +110,7 @@ def main():
 
     with torch.no_grad():
         model(validation[0][:a.batch])  # loads the BLAS, so that it can be named
-    capability = next((line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines()
-                       if "CPU capability" in line), "?")
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), BLAS: {blas_library()}, "
-          f"CPU capability: {capability}")
+    print(runtime(torch))
     print(f"784-256-128-10 ReLU, Adam lr {a.lr:g} cosine, batch {a.batch}, {n} training images, "
           f"{a.validation} validation, {a.epochs} epochs")
 
