@@ -34,6 +34,9 @@ class ResumeTest {
         validation = all.subset(3000, 3500);
     }
 
+    /** For the failure messages: a difference may depend on the vector width and the JDK. */
+    private static final String MACHINE = " (" + Backend.preferred().reason() + ", JDK " + Runtime.version() + ")";
+
     private static final class Crash extends IOException {
     }
 
@@ -50,12 +53,9 @@ class ResumeTest {
         MinibatchSettings settings = new MinibatchSettings(5, 100, Optimizer.Kind.ADAM, 2e-3f, 0.9f, 1e-4f, Schedule.COSINE);
         new MinibatchTrainer(kernels, settings, random).train(network, train.images(), train.oneHot(10), train.size(),
                 validation.images(), validation.labels(), new MinibatchTrainer.Listener() { },
-                resume == null ? null : resume.state(), state -> {
-                    Checkpoint.save(new Checkpoint(List.of("--test"), SavedModel.digits(network, java.util.Map.of()), state), file);
-                    if (state.epochsDone() == stopAfter) {
-                        throw new Crash();
-                    }
-                });
+                resume == null ? null : resume.state(),
+                state -> epochEnd(new Checkpoint(List.of("--test"), SavedModel.digits(network, java.util.Map.of()), state),
+                        file, stopAfter));
         return network;
     }
 
@@ -69,12 +69,9 @@ class ResumeTest {
         }
         MinibatchSettings settings = new MinibatchSettings(3, 100, Optimizer.Kind.ADAM, 2e-3f, 0.9f, 0f, Schedule.ONECYCLE);
         new MinibatchTrainer(kernels, settings, random).augment(Augmentation.DEFAULT).train(network, train.subset(0, 600),
-                validation, new MinibatchTrainer.Listener() { }, resume == null ? null : resume.state(), state -> {
-                    Checkpoint.save(new Checkpoint(List.of("--test"), SavedModel.digits(network, java.util.Map.of()), state), file);
-                    if (state.epochsDone() == stopAfter) {
-                        throw new Crash();
-                    }
-                });
+                validation, new MinibatchTrainer.Listener() { }, resume == null ? null : resume.state(),
+                state -> epochEnd(new Checkpoint(List.of("--test"), SavedModel.digits(network, java.util.Map.of()), state),
+                        file, stopAfter));
         return network;
     }
 
@@ -83,6 +80,18 @@ class ResumeTest {
         assertResumesBitForBit(ResumeTest::layered, new int[] {1, 2}, dir);
         assertEquals("1x28x28-conv3x4-pool2-dense16-dropout0.25-10",
                 Checkpoint.load(dir.resolve("stop1.ck")).model().network().describe());
+    }
+
+    /**
+     * The epoch hook of every run: the checkpoint into {@code file}, and a copy of it per epoch
+     * ({@code file.N}, to compare a stopped run with the uninterrupted one); fails after {@code stopAfter}.
+     */
+    private static void epochEnd(Checkpoint checkpoint, Path file, int stopAfter) throws IOException {
+        Checkpoint.save(checkpoint, file);
+        Checkpoint.save(checkpoint, file.resolveSibling(file.getFileName() + "." + checkpoint.state().epochsDone()));
+        if (checkpoint.state().epochsDone() == stopAfter) {
+            throw new Crash();
+        }
     }
 
     /** A run of {@link #minibatch}'s kind: from the start or a checkpoint, stopping after {@code stopAfter} epochs. */
@@ -101,8 +110,17 @@ class ResumeTest {
                 assertTrue(e.getCause() instanceof Crash);
                 Checkpoint checkpoint = Checkpoint.load(file);
                 assertEquals(stop, checkpoint.state().epochsDone());
+                // the run up to the stop is the uninterrupted run's beginning: else the training itself is
+                // not reproducible in one JVM (and the resume cannot be)
+                Checkpoint same = Checkpoint.load(dir.resolve("a.ck." + stop));
+                assertArrayEquals(same.model().network().parameters(), checkpoint.model().network().parameters(),
+                        "the parameters after epoch " + stop + " of a second run from the start" + MACHINE);
+                assertArrayEquals(same.state().bestParameters(), checkpoint.state().bestParameters(),
+                        "the best parameters after epoch " + stop + " of a second run from the start" + MACHINE);
+                assertArrayEquals(same.state().optimizerState(), checkpoint.state().optimizerState(),
+                        "the optimizer's state after epoch " + stop + " of a second run from the start" + MACHINE);
                 float[] resumed = run.train(kernels, checkpoint, -1, dir.resolve("b.ck")).parameters();
-                assertArrayEquals(uninterrupted, resumed, "stopped after epoch " + stop + " and resumed");
+                assertArrayEquals(uninterrupted, resumed, "stopped after epoch " + stop + " and resumed" + MACHINE);
             }
         }
     }
@@ -121,12 +139,9 @@ class ResumeTest {
         }
         LabeledImages shuffled = train.permuted(start.shuffle());
         new FullBatchGradientDescent(kernels, 12, 1f).train(network, shuffled.images(), shuffled.binaryTargets(0),
-                shuffled.size(), (e, l, s) -> { }, resume == null ? null : resume.state(), state -> {
-                    Checkpoint.save(new Checkpoint(List.of(), SavedModel.binary(network, 0, java.util.Map.of()), state), file);
-                    if (state.epochsDone() == stopAfter) {
-                        throw new Crash();
-                    }
-                });
+                shuffled.size(), (e, l, s) -> { }, resume == null ? null : resume.state(),
+                state -> epochEnd(new Checkpoint(List.of(), SavedModel.binary(network, 0, java.util.Map.of()), state),
+                        file, stopAfter));
         return network;
     }
 
