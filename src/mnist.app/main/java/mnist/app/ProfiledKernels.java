@@ -445,6 +445,22 @@ final class ProfiledKernels implements Kernels {
     }
 
     @Override
+    public void convForward(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff, ConvShape s, int n, int r0,
+                            int r1) {
+        begin();
+        k.convForward(y, x, w, wOff, b, bOff, s, n, r0, r1);
+        end("convForward " + (r1 - r0) + " of " + n + "x" + conv(s));
+    }
+
+    @Override
+    public void convWeightGrad(float[] dw, int dwOff, float[] dy, float[] x, ConvShape s, int n, float scale, int t0,
+                               int t1) {
+        begin();
+        k.convWeightGrad(dw, dwOff, dy, x, s, n, scale, t0, t1);
+        end("convWeightGrad " + (t1 - t0) + " terms of " + n + "x" + conv(s));
+    }
+
+    @Override
     public void maxPool2(float[] y, int[] arg, float[] x, int c, int h, int w, int n, int r0, int r1) {
         begin();
         k.maxPool2(y, arg, x, c, h, w, n, r0, r1);

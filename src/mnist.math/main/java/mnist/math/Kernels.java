@@ -223,6 +223,24 @@ public interface Kernels extends AutoCloseable {
     void col2im(float[] dx, float[] dcols, ConvShape s, int n, int r0, int r1);
 
     /**
+     * Samples [r0, r1) of the convolution computed from x directly, without an unrolled input: y (n,
+     * outHeight, outWidth, out) with every output one fused multiply-add chain over its window, in (u, v,
+     * channel) order from +0 (terms outside the image skipped, which is the same as adding 0), then plus
+     * b[o] (b may be null). For inputs of few channels (an image), where im2col's rows would be runs of a
+     * few floats to copy, and its unrolled input {@code positions · terms} floats a sample to hold.
+     */
+    void convForward(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff, ConvShape s, int n, int r0, int r1);
+
+    /**
+     * The weight gradient of {@link #convForward} for window terms [t0, t1) of every output channel:
+     * dw[o][t] = scale · Σ over the n samples' positions, in order, of dy[position][o] · (term t of the
+     * position's window), one fused multiply-add chain per weight (dw and w are (out, terms) from dwOff),
+     * as linearWeightGrad computes it over im2col's rows. Splitting over terms rather than channels keeps
+     * every part's channels a whole number of vectors.
+     */
+    void convWeightGrad(float[] dw, int dwOff, float[] dy, float[] x, ConvShape s, int n, float scale, int t0, int t1);
+
+    /**
      * Samples [r0, r1) of 2x2 max-pooling, stride 2: y (n, h/2, w/2, c) from x (n, h, w, c), rounding down
      * (an odd last row or column is dropped); arg gets, for each output, the index in x of the maximum
      * (the first in row order on ties).

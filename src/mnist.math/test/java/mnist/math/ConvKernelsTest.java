@@ -245,6 +245,70 @@ class ConvKernelsTest {
         System.out.printf("convolution: OK, %d shapes, sample ranges bit for bit%n", SHAPES.length);
     }
 
+    /** The direct kernels' shapes: SHAPES, the first layers of cnn and cnn-fast, and channels not a multiple of 8. */
+    private static final ConvShape[] DIRECT_SHAPES = java.util.stream.Stream.concat(java.util.Arrays.stream(SHAPES),
+            java.util.stream.Stream.of(new ConvShape(1, 28, 28, 24, 5, 0), new ConvShape(1, 28, 28, 32, 5, 0),
+                    new ConvShape(1, 12, 9, 20, 3, 1), new ConvShape(2, 10, 10, 12, 3, 1))).toArray(ConvShape[]::new);
+
+    @Test
+    void theDirectConvolutionIsTheUnrolledOneBitForBit() {
+        Random r = new Random(7);
+        for (ConvShape s : DIRECT_SHAPES) {
+            int n = 3, terms = s.terms();
+            float[] x = random(r, n * s.inSize()), w = random(r, 1 + s.weights()), b = random(r, 2 + s.out());
+            float[] dy = random(r, n * s.outSize());
+            float[] wAt = java.util.Arrays.copyOfRange(w, 1, w.length), bAt = java.util.Arrays.copyOfRange(b, 2, b.length);
+            double[] expected = forward(doubles(x), doubles(wAt), doubles(bAt), s, n);
+            double[][] g = backward(doubles(x), doubles(wAt), doubles(dy), s, n);
+            double[] dwThird = new double[s.weights()];
+            for (int i = 0; i < dwThird.length; i++) {
+                dwThird[i] = g[1][i] / 3;
+            }
+            float[][] ys = new float[2][], dws = new float[2][];
+            for (Backend backend : Backend.values()) {
+                try (Kernels k = Kernels.create(backend, 1)) {
+                    String what = backend.id() + " " + s;
+                    float[] y = random(r, n * s.outSize()), dw = random(r, 4 + s.weights());
+                    k.convForward(y, x, w, 1, b, 2, s, n, 0, n);
+                    close(expected, y, what + ": direct forward");
+                    float[] before = dw.clone();
+                    k.convWeightGrad(dw, 4, dy, x, s, n, 1f / 3, 0, terms);
+                    assertArrayEquals(java.util.Arrays.copyOf(before, 4), java.util.Arrays.copyOf(dw, 4),
+                            what + ": what is before dwOff untouched");
+                    close(dwThird, java.util.Arrays.copyOfRange(dw, 4, dw.length), what + ": direct weight gradient");
+
+                    // by sample ranges and by term ranges: the same bits
+                    float[] yRanges = new float[y.length], dwRanges = dw.clone();
+                    int cut = 1 + r.nextInt(n - 1), tcut = r.nextInt(terms + 1);
+                    k.convForward(yRanges, x, w, 1, b, 2, s, n, cut, n);
+                    k.convForward(yRanges, x, w, 1, b, 2, s, n, 0, cut);
+                    assertArrayEquals(y, yRanges, what + ": direct forward by sample ranges");
+                    java.util.Arrays.fill(dwRanges, 4, dwRanges.length, Float.NaN);
+                    k.convWeightGrad(dwRanges, 4, dy, x, s, n, 1f / 3, tcut, terms);
+                    k.convWeightGrad(dwRanges, 4, dy, x, s, n, 1f / 3, 0, tcut);
+                    assertArrayEquals(dw, dwRanges, what + ": direct weight gradient by term ranges");
+                    ys[backend.ordinal()] = y;
+                    dws[backend.ordinal()] = java.util.Arrays.copyOfRange(dw, 4, dw.length);
+                }
+            }
+            assertArrayEquals(ys[0], ys[1], s + ": the direct forward, SIMD against scalar");
+            assertArrayEquals(dws[0], dws[1], s + ": the direct weight gradient, SIMD against scalar");
+            // the scalar twin's unrolled convolution adds in the same order: the same bits
+            try (Kernels k = Kernels.create(Backend.SCALAR, 1)) {
+                float[] y = new float[n * s.outSize()];
+                convForward(k, y, x, w, 1, java.util.Arrays.copyOfRange(b, 2, b.length), s, n, 0, n);
+                assertArrayEquals(y, ys[1], s + ": the direct forward against im2col and linearForward");
+                float[] cols = new float[n * s.positions() * terms], dw = new float[4 + s.weights()];
+                k.im2col(cols, x, s, n, 0, n);
+                k.linearWeightGrad(dw, 4, dy, cols, 0, n * s.positions(), terms, s.out(), 1f / 3, 0, s.out());
+                assertArrayEquals(java.util.Arrays.copyOfRange(dw, 4, dw.length), dws[1],
+                        s + ": the direct weight gradient against im2col and linearWeightGrad");
+            }
+        }
+        System.out.printf("direct convolution: OK, %d shapes, SIMD = scalar = unrolled, bit for bit, by sample and term ranges%n",
+                DIRECT_SHAPES.length);
+    }
+
     @Test
     void col2imIsTheAdjointOfIm2col() {
         Random r = new Random(5);

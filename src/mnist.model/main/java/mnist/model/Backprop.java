@@ -20,7 +20,8 @@ import mnist.math.SparseBatch;
  * <p>A network with a convolutional front runs it first, and its last output, flattened, is X of the
  * first dense layer; backward, dX of that layer goes back through the front. Activations there are
  * channels-last (sample, row, column, channel), and a convolution is a dense layer over the rows of its
- * unrolled input C = im2col(X), one row per sample and output position:
+ * unrolled input C = im2col(X), one row per sample and output position (for an input of few channels,
+ * an image, the same sums are computed from X directly, without C: {@link #direct}):
  * <pre>
  *   conv:  C = im2col(X)   Y = act(C Wᵀ + b)   dZ = dY · act'   dW = (1/m) dZᵀ C   dX = col2im(dZ W)
  *   pool:  Y = max of each 2x2                 dX = dY at each maximum, 0 elsewhere
@@ -74,11 +75,21 @@ public final class Backprop {
             fa[s] = new float[Math.multiplyExact(capacity, stage.outSize())];
             if (stage instanceof Stage.Pool) {
                 argmax[s] = new int[fa[s].length];
-            } else {
+            } else if (!direct(((Stage.Conv) stage).shape())) {
                 ConvShape shape = ((Stage.Conv) stage).shape();
                 cols[s] = new float[Math.multiplyExact(capacity, Math.multiplyExact(shape.positions(), shape.terms()))];
             }
         }
+    }
+
+    /**
+     * Whether a convolution of this shape runs directly on its input ({@link Kernels#convForward},
+     * {@link Kernels#convWeightGrad}) rather than over its unrolled input: when the input has few channels,
+     * an image's, im2col's rows are runs of a few floats to copy (for 5x5 kernels on one channel, five),
+     * and the unrolled input 25 times the image. The same values either way.
+     */
+    static boolean direct(ConvShape shape) {
+        return shape.in() <= 3;
     }
 
     /**
@@ -120,8 +131,9 @@ public final class Backprop {
         int widest = 0;
         for (int s = 0; s < f.length; s++) {
             f[s] = new float[fa[s].length];
-            if (s > 0 && cols[s] != null) {
-                widest = Math.max(widest, cols[s].length);
+            if (s > 0 && network.stage(s) instanceof Stage.Conv conv) {
+                ConvShape shape = conv.shape();
+                widest = Math.max(widest, Math.multiplyExact(capacity, Math.multiplyExact(shape.positions(), shape.terms())));
             }
         }
         dcols = new float[widest];
@@ -207,7 +219,10 @@ public final class Backprop {
             if (stage instanceof Stage.Conv conv) {
                 ConvShape shape = conv.shape();
                 int p = shape.positions();
-                for (int i = r0; i < r1; i++) {   // a sample at a time: its unrolled input is still in cache for the product
+                if (direct(shape)) {
+                    k.convForward(fa[s], input, params, conv.weightOffset(), params, conv.biasOffset(), shape, n, r0, r1);
+                }
+                for (int i = r0; i < r1 && !direct(shape); i++) {   // a sample at a time: its unrolled input is still in cache for the product
                     k.im2col(cols[s], input, shape, n, i, i + 1);
                     k.linearForwardRows(fa[s], cols[s], params, conv.weightOffset(), params, conv.biasOffset(), n * p,
                             shape.terms(), shape.out(), i * p, (i + 1) * p);
@@ -294,9 +309,14 @@ public final class Backprop {
             Layer first = network.layer(0);
             kernels.linearInputGrad(fd[network.stageCount() - 1], dz[0], params, first.weightOffset(), n, first.in(), first.out());
             frontBackwardRows(kernels, params, n, 0, n);
+            float[] input = xOff == 0 ? x : xin;   // as frontForward read it
             for (int s = 0; s < network.stageCount(); s++) {
                 if (network.stage(s) instanceof Stage.Conv conv) {
-                    stageGradients(kernels, s, n, grads, 0, conv.shape().out());
+                    if (direct(conv.shape())) {
+                        directStageGradients(kernels, s, input, n, grads, 0, conv.shape().terms(), 0, conv.shape().out());
+                    } else {
+                        stageGradients(kernels, s, n, grads, 0, conv.shape().out());
+                    }
                 }
             }
         }
@@ -449,6 +469,18 @@ public final class Backprop {
         int rows = n * shape.positions();
         k.linearWeightGrad(grads, conv.weightOffset(), fd[s], cols[s], 0, rows, shape.terms(), shape.out(), 1f / n, o0, o1);
         k.linearBiasGrad(grads, conv.biasOffset(), fd[s], rows, shape.out(), 1f / n, o0, o1);
+    }
+
+    /**
+     * For front stage s, a convolution run {@link #direct}ly, after {@link #forwardBackwardRows} of every row
+     * of the batch x: the gradients of its weights of window terms [t0, t1) (every output channel) and of
+     * its biases [o0, o1) into grads, each a sum over the n samples' positions in order.
+     */
+    void directStageGradients(Kernels k, int s, float[] x, int n, float[] grads, int t0, int t1, int o0, int o1) {
+        Stage.Conv conv = (Stage.Conv) network.stage(s);
+        ConvShape shape = conv.shape();
+        k.convWeightGrad(grads, conv.weightOffset(), fd[s], s == 0 ? x : fa[s - 1], shape, n, 1f / n, t0, t1);
+        k.linearBiasGrad(grads, conv.biasOffset(), fd[s], n * shape.positions(), shape.out(), 1f / n, o0, o1);
     }
 
     /** The input of dense layer l: the layer below's activation, the front's output, or the batch x. */

@@ -183,10 +183,19 @@ final class TrainingStep {
         int parts = kernels.threads();
         for (int s = 0; s < network.stageCount(); s++) {
             if (network.stage(s) instanceof Stage.Conv conv) {
-                int o0 = bound(conv.shape().out(), parts, part, 1), o1 = bound(conv.shape().out(), parts, part + 1, 1);
-                if (o0 < o1) {
+                int out = conv.shape().out(), terms = conv.shape().terms();
+                int o0 = bound(out, parts, part, 1), o1 = bound(out, parts, part + 1, 1);
+                if (Backprop.direct(conv.shape())) {
+                    // each part its window terms of every channel's weights (whole vectors of channels), and its biases
+                    int t0 = bound(terms, parts, part, 1), t1 = bound(terms, parts, part + 1, 1);
+                    backprop.directStageGradients(k, s, xb, rows, grads, t0, t1, o0, o1);
+                    for (int o = 0; o < out && t0 < t1; o++) {
+                        updateWeights(k, conv.weightOffset() + o * terms + t0, t1 - t0);
+                    }
+                    optimizer.update(k, work, grads, lr, conv.biasOffset() + o0, o1 - o0);
+                } else if (o0 < o1) {
                     backprop.stageGradients(k, s, rows, grads, o0, o1);
-                    update(k, conv.weightOffset(), conv.shape().terms(), conv.biasOffset(), o0, o1);
+                    update(k, conv.weightOffset(), terms, conv.biasOffset(), o0, o1);
                 }
             }
         }
@@ -207,12 +216,16 @@ final class TrainingStep {
      * are not decayed), then the optimizer on the weights and on the biases.
      */
     private void update(Kernels k, int weights, int in, int biases, int o0, int o1) {
-        int w = weights + o0 * in, wLen = (o1 - o0) * in;
-        if (weightDecay != 0f) {
-            k.axpy(grads, w, work, w, weightDecay, wLen);
-        }
-        optimizer.update(k, work, grads, lr, w, wLen);
+        updateWeights(k, weights + o0 * in, (o1 - o0) * in);
         optimizer.update(k, work, grads, lr, biases + o0, o1 - o0);
+    }
+
+    /** The update of weights [w, w + len): weight decay added to their gradient, then the optimizer. */
+    private void updateWeights(Kernels k, int w, int len) {
+        if (weightDecay != 0f) {
+            k.axpy(grads, w, work, w, weightDecay, len);
+        }
+        optimizer.update(k, work, grads, lr, w, len);
     }
 
     /** The start of part i of parts over [0, total), a multiple of align (total for i = parts). */

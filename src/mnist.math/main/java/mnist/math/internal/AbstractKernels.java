@@ -859,6 +859,85 @@ public abstract class AbstractKernels implements Kernels {
     }
 
     @Override
+    public final synchronized void convForward(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff,
+                                               ConvShape s, int n, int r0, int r1) {
+        checkConv(s, n);
+        range("samples", r0, r1, n);
+        check("y", y, 0, (long) n * s.outSize());
+        check("x", x, 0, (long) n * s.inSize());
+        check("w", w, wOff, s.weights());
+        if (b != null) {
+            check("b", b, bOff, s.out());
+        }
+        convForwardSamples(y, x, w, wOff, b, bOff, s, r0, r1);
+    }
+
+    @Override
+    public final synchronized void convWeightGrad(float[] dw, int dwOff, float[] dy, float[] x, ConvShape s, int n,
+                                                  float scale, int t0, int t1) {
+        checkConv(s, n);
+        range("terms", t0, t1, s.terms());
+        check("dw", dw, dwOff, s.weights());
+        check("dy", dy, 0, (long) n * s.outSize());
+        check("x", x, 0, (long) n * s.inSize());
+        int terms = s.terms();
+        if (n == 0) {
+            for (int o = 0; o < s.out(); o++) {
+                java.util.Arrays.fill(dw, dwOff + o * terms + t0, dwOff + o * terms + t1, 0f);
+            }
+            return;
+        }
+        convWeightGradTerms(dw, dwOff, dy, x, s, n, t0, t1);
+        if (scale != 1f) {
+            for (int o = 0; o < s.out(); o++) {
+                scaleRange(dw, dwOff + o * terms + t0, dwOff + o * terms + t1, scale);
+            }
+        }
+    }
+
+    /** Samples [r0, r1) of {@link #convForward}, its arguments checked (callers hold this object's lock). */
+    protected abstract void convForwardSamples(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff,
+                                               ConvShape s, int r0, int r1);
+
+    /**
+     * Terms [t0, t1) of {@link #convWeightGrad} before the scaling, n &gt; 0 (callers hold this object's lock):
+     * dw[o][t] = the chain over positions in order.
+     */
+    protected abstract void convWeightGradTerms(float[] dw, int dwOff, float[] dy, float[] x, ConvShape s, int n,
+                                                int t0, int t1);
+
+    /** Where term t (u, v, channel) of a window is in x, from the window's first pixel. */
+    protected static int termOffset(ConvShape s, int t) {
+        int cin = s.in(), k = s.kernel();
+        int u = t / (k * cin), v = t / cin % k, ch = t % cin;
+        return (u * s.width() + v) * cin + ch;
+    }
+
+    /**
+     * The index in x of the first pixel of the window of output position (r, c) of sample i when the
+     * whole window is inside the image (then term t is at that plus {@link #termOffset}), else -1.
+     */
+    protected static int windowBase(ConvShape s, int i, int r, int c) {
+        int pad = s.pad(), k = s.kernel();
+        int xr = r - pad, xc = c - pad;
+        if (xr < 0 || xr + k > s.height() || xc < 0 || xc + k > s.width()) {
+            return -1;
+        }
+        return ((i * s.height() + xr) * s.width() + xc) * s.in();
+    }
+
+    /** Term t of the window of output position (r, c) of sample i: x under it, or 0 outside the image. */
+    protected static float windowTerm(float[] x, ConvShape s, int i, int r, int c, int t) {
+        int cin = s.in(), k = s.kernel();
+        int u = t / (k * cin), v = t / cin % k, ch = t % cin;
+        int xr = r + u - s.pad(), xc = c + v - s.pad();
+        if (xr < 0 || xr >= s.height() || xc < 0 || xc >= s.width()) {
+            return 0f;
+        }
+        return x[((i * s.height() + xr) * s.width() + xc) * cin + ch];
+    }
+
+    @Override
     public final void maxPool2(float[] y, int[] arg, float[] x, int c, int h, int w, int n, int r0, int r1) {
         dims(c, h, w, n);
         range("samples", r0, r1, n);
