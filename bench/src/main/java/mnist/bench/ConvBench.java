@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * public {@link Kernels} API, the backend a parameter, and 2x2 max-pooling: forward (im2col, then the
  * dense forward over its rows), input gradient (the dense input gradient, then col2im) and weight
  * gradient (the dense weight and bias gradients over the unrolled rows) of a batch, channels last, as
- * the trainer runs them; {@code im2col} alone shows what the unrolling costs. Shapes "n:in:height:out:kernel:pad" (square
+ * the trainer runs them; {@code im2col} alone shows what the unrolling costs; the direct kernels (for an
+ * image's few channels, without the unrolling) beside them. Shapes "n:in:height:out:kernel:pad" (square
  * images): the first two layers of a small MNIST CNN (28x28, 5x5, 'same'). Multiply by
  * 2·n·out·in·kernel²·outHeight² for FLOP per operation. Run:
  * {@code java -jar bench/target/benchmarks.jar ConvBench -p shape=16:1:28:32:5:2 -f 1}.
@@ -40,7 +41,7 @@ public class ConvBench {
     @Param({"simd", "scalar"})
     public String backend;
 
-    @Param({"16:1:28:32:5:2", "16:32:14:64:5:2"})
+    @Param({"16:1:28:32:5:2", "16:32:14:64:5:2", "64:1:28:24:5:0"})
     public String shape;
 
     private Kernels kernels;
@@ -103,6 +104,21 @@ public class ConvBench {
         int rows = n * s.positions();
         kernels.linearWeightGrad(dw, 0, dy, cols, 0, rows, s.terms(), s.out(), 1f / n);
         kernels.linearBiasGrad(db, 0, dy, rows, s.out(), 1f / n);
+        return dw;
+    }
+
+    /** The forward computed from x itself, no unrolled input (what the trainer runs for an image's channels). */
+    @Benchmark
+    public float[] directForward() {
+        kernels.convForward(y, x, w, 0, b, 0, s, n, 0, n);
+        return y;
+    }
+
+    /** The weight and bias gradients computed from x itself (what the trainer runs for an image's channels). */
+    @Benchmark
+    public float[] directWeightGrad() {
+        kernels.convWeightGrad(dw, 0, dy, x, s, n, 1f / n, 0, s.terms());
+        kernels.linearBiasGrad(db, 0, dy, n * s.positions(), s.out(), 1f / n);
         return dw;
     }
 

@@ -272,14 +272,17 @@ final class BenchCommand {
 
     /**
      * The convolutions of the CNN recipes on a batch of n, as a step runs them (channels last): forward
-     * (im2col, then the dense forward over the unrolled rows), input gradient (the dense input gradient,
-     * then col2im), weight gradient (the dense weight and bias gradients over the unrolled rows), and the
+     * (im2col, then the dense forward over the unrolled rows; for an image, the direct kernel), input
+     * gradient (the dense input gradient, then col2im), weight gradient (the dense weight and bias
+     * gradients over the unrolled rows; for an image, the direct kernel and the bias gradient), and the
      * 2x2 max-pooling after each.
      */
     private static void conv(List<Case> cases, int n) {
         conv(cases, n, new ConvShape[] {
             new ConvShape(1, 28, 28, 32, 5, 0),      // cnn: conv5x32:valid
             new ConvShape(32, 12, 12, 64, 3, 0),     // cnn: conv3x64:valid
+            new ConvShape(1, 28, 28, 24, 5, 0),      // cnn-fast: conv5x24:valid
+            new ConvShape(24, 12, 12, 32, 3, 0),     // cnn-fast: conv3x32:valid
             new ConvShape(1, 28, 28, 16, 5, 2),      // conv5x16 ('same')
             new ConvShape(16, 14, 14, 32, 5, 2),     // conv5x32 ('same') after it
         });
@@ -291,9 +294,14 @@ final class BenchCommand {
                     + (s.pad() == 0 ? " valid" : " same");
             int rows = n * s.positions();
             double flop = 2.0 * rows * s.terms() * s.out();
-            cases.add(new Case("conv", "forward", shape, "GFLOP/s", flop, k -> {
+            boolean direct = mnist.model.Backprop.direct(s);   // as the trainer runs this shape
+            cases.add(new Case("conv", direct ? "forward (direct)" : "forward", shape, "GFLOP/s", flop, k -> {
                 float[] x = random(1, n * s.inSize(), 1), w = random(2, s.weights(), 0.1f), b = random(4, s.out(), 0.1f);
-                float[] cols = new float[rows * s.terms()], y = new float[n * s.outSize()];
+                float[] y = new float[n * s.outSize()];
+                if (direct) {
+                    return () -> k.convForward(y, x, w, 0, b, 0, s, n, 0, n);
+                }
+                float[] cols = new float[rows * s.terms()];
                 return () -> {
                     k.im2col(cols, x, s, n, 0, n);
                     k.linearForward(y, cols, 0, w, 0, b, 0, rows, s.terms(), s.out());
@@ -309,10 +317,17 @@ final class BenchCommand {
                     };
                 }));
             }
-            cases.add(new Case("conv", "weight grad", shape, "GFLOP/s", flop, k -> {
-                float[] dy = random(3, n * s.outSize(), 1), cols = new float[rows * s.terms()];
-                k.im2col(cols, random(1, n * s.inSize(), 1), s, n, 0, n);
+            cases.add(new Case("conv", direct ? "weight grad (direct)" : "weight grad", shape, "GFLOP/s", flop, k -> {
+                float[] dy = random(3, n * s.outSize(), 1), x = random(1, n * s.inSize(), 1);
                 float[] dw = new float[s.weights()], db = new float[s.out()];
+                if (direct) {
+                    return () -> {
+                        k.convWeightGrad(dw, 0, dy, x, s, n, 1f / n, 0, s.terms());
+                        k.linearBiasGrad(db, 0, dy, rows, s.out(), 1f / n);
+                    };
+                }
+                float[] cols = new float[rows * s.terms()];
+                k.im2col(cols, x, s, n, 0, n);
                 return () -> {
                     k.linearWeightGrad(dw, 0, dy, cols, 0, rows, s.terms(), s.out(), 1f / n);
                     k.linearBiasGrad(db, 0, dy, rows, s.out(), 1f / n);

@@ -88,7 +88,7 @@ public final class Backprop {
      * an image's, im2col's rows are runs of a few floats to copy (for 5x5 kernels on one channel, five),
      * and the unrolled input 25 times the image. The same values either way.
      */
-    static boolean direct(ConvShape shape) {
+    public static boolean direct(ConvShape shape) {
         return shape.in() <= 3;
     }
 

@@ -906,35 +906,36 @@ public abstract class AbstractKernels implements Kernels {
     protected abstract void convWeightGradTerms(float[] dw, int dwOff, float[] dy, float[] x, ConvShape s, int n,
                                                 int t0, int t1);
 
-    /** Where term t (u, v, channel) of a window is in x, from the window's first pixel. */
-    protected static int termOffset(ConvShape s, int t) {
+    /** Where term t (u, v, channel) of a window is, from the window's first pixel, in rows of wp pixels. */
+    protected static int termOffset(ConvShape s, int wp, int t) {
         int cin = s.in(), k = s.kernel();
         int u = t / (k * cin), v = t / cin % k, ch = t % cin;
-        return (u * s.width() + v) * cin + ch;
+        return (u * wp + v) * cin + ch;
     }
+
+    private static final ThreadLocal<float[][]> PADDED = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /**
-     * The index in x of the first pixel of the window of output position (r, c) of sample i when the
-     * whole window is inside the image (then term t is at that plus {@link #termOffset}), else -1.
+     * Sample i of x with the convolution's padding made real: (height + 2·pad, width + 2·pad, in), zeros
+     * around, in this thread's scratch (valid until its next call). Then every window is inside, and a
+     * term outside the image adds 0 to its chain, which changes no bit (the chains start at +0, and
+     * never come back to -0): the direct kernels need no edge cases.
      */
-    protected static int windowBase(ConvShape s, int i, int r, int c) {
-        int pad = s.pad(), k = s.kernel();
-        int xr = r - pad, xc = c - pad;
-        if (xr < 0 || xr + k > s.height() || xc < 0 || xc + k > s.width()) {
-            return -1;
+    protected static float[] paddedSample(float[] x, ConvShape s, int i) {
+        int pad = s.pad(), cin = s.in(), h = s.height(), w = s.width(), wp = w + 2 * pad;
+        int size = (h + 2 * pad) * wp * cin;
+        float[][] holder = PADDED.get();
+        if (holder[0].length < size) {
+            holder[0] = new float[size];
         }
-        return ((i * s.height() + xr) * s.width() + xc) * s.in();
-    }
-
-    /** Term t of the window of output position (r, c) of sample i: x under it, or 0 outside the image. */
-    protected static float windowTerm(float[] x, ConvShape s, int i, int r, int c, int t) {
-        int cin = s.in(), k = s.kernel();
-        int u = t / (k * cin), v = t / cin % k, ch = t % cin;
-        int xr = r + u - s.pad(), xc = c + v - s.pad();
-        if (xr < 0 || xr >= s.height() || xc < 0 || xc >= s.width()) {
-            return 0f;
+        float[] xp = holder[0];
+        if (pad > 0) {
+            java.util.Arrays.fill(xp, 0, size, 0f);
         }
-        return x[((i * s.height() + xr) * s.width() + xc) * cin + ch];
+        for (int r = 0; r < h; r++) {
+            System.arraycopy(x, (i * h + r) * w * cin, xp, ((r + pad) * wp + pad) * cin, w * cin);
+        }
+        return xp;
     }
 
     @Override

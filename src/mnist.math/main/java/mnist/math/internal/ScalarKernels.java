@@ -253,31 +253,30 @@ public final class ScalarKernels extends AbstractKernels {
         }
     }
 
-    // ---- direct convolution (see Kernels.convForward) ---------------------------------------------------
+    // ---- direct convolution (see Kernels.convForward), on each sample padded (paddedSample) ----------------
 
     @Override
     protected void convForwardSamples(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff,
                                       ConvShape s, int r0, int r1) {
-        int out = s.out(), terms = s.terms(), k = s.kernel(), cin = s.in(), pad = s.pad(), h = s.height(), wd = s.width();
+        int out = s.out(), terms = s.terms(), k = s.kernel(), cin = s.in(), wp = s.width() + 2 * s.pad();
         int oh = s.outHeight(), ow = s.outWidth(), run = k * cin;
         for (int i = r0; i < r1; i++) {
+            float[] xp = paddedSample(x, s, i);
             for (int r = 0; r < oh; r++) {
-                int u0 = Math.max(0, pad - r), u1 = Math.min(k, h + pad - r);     // kernel rows inside the image
                 for (int c = 0; c < ow; c++) {
-                    int j0 = Math.max(0, pad - c) * cin, j1 = Math.min(k, wd + pad - c) * cin;   // (v, channel) inside
-                    int yo = ((i * oh + r) * ow + c) * out;
+                    int yo = ((i * oh + r) * ow + c) * out, xb = (r * wp + c) * cin;
                     int o = 0;
                     for (; o + 4 <= out; o += 4) {                                  // 4 channels, 4 chains
                         int w0 = wOff + o * terms, w1 = w0 + terms, w2 = w1 + terms, w3 = w2 + terms;
                         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-                        for (int u = u0; u < u1; u++) {
-                            int xo = ((i * h + r + u - pad) * wd + c - pad) * cin, t = u * run;
-                            for (int j = j0; j < j1; j++) {
-                                float xv = x[xo + j];
-                                s0 = Math.fma(xv, w[w0 + t + j], s0);
-                                s1 = Math.fma(xv, w[w1 + t + j], s1);
-                                s2 = Math.fma(xv, w[w2 + t + j], s2);
-                                s3 = Math.fma(xv, w[w3 + t + j], s3);
+                        for (int u = 0, t = 0; u < k; u++) {
+                            int xo = xb + u * wp * cin;
+                            for (int j = 0; j < run; j++, t++) {
+                                float xv = xp[xo + j];
+                                s0 = Math.fma(xv, w[w0 + t], s0);
+                                s1 = Math.fma(xv, w[w1 + t], s1);
+                                s2 = Math.fma(xv, w[w2 + t], s2);
+                                s3 = Math.fma(xv, w[w3 + t], s3);
                             }
                         }
                         y[yo + o] = s0 + bias(b, bOff, o);
@@ -288,10 +287,10 @@ public final class ScalarKernels extends AbstractKernels {
                     for (; o < out; o++) {
                         int w0 = wOff + o * terms;
                         float s0 = 0;
-                        for (int u = u0; u < u1; u++) {
-                            int xo = ((i * h + r + u - pad) * wd + c - pad) * cin, t = u * run;
-                            for (int j = j0; j < j1; j++) {
-                                s0 = Math.fma(x[xo + j], w[w0 + t + j], s0);
+                        for (int u = 0, t = 0; u < k; u++) {
+                            int xo = xb + u * wp * cin;
+                            for (int j = 0; j < run; j++, t++) {
+                                s0 = Math.fma(xp[xo + j], w[w0 + t], s0);
                             }
                         }
                         y[yo + o] = s0 + bias(b, bOff, o);
@@ -311,52 +310,42 @@ public final class ScalarKernels extends AbstractKernels {
         // a sample at a time, every weight's chain going on from where the sample before left it: the
         // sample's dy and x stay in cache while all the weights pass over them
         for (int i = 0; i < n; i++) {
+            float[] xp = paddedSample(x, s, i);
             int t = t0;
             for (; t + 4 <= t1; t += 4) {
                 int o = 0;
                 for (; o + 4 <= out; o += 4) {
-                    convGradTile(dw, dwOff, dy, x, s, i, t, o);
+                    convGradTile(dw, dwOff, dy, xp, s, i, t, o);
                 }
                 for (; o < out; o++) {
                     for (int q = t; q < t + 4; q++) {
-                        convGradOne(dw, dwOff, dy, x, s, i, q, o);
+                        convGradOne(dw, dwOff, dy, xp, s, i, q, o);
                     }
                 }
             }
             for (; t < t1; t++) {
                 for (int o = 0; o < out; o++) {
-                    convGradOne(dw, dwOff, dy, x, s, i, t, o);
+                    convGradOne(dw, dwOff, dy, xp, s, i, t, o);
                 }
             }
         }
     }
 
-    /** Terms [t, t + 4) x channels [o, o + 4) of the weight gradient, over the positions of sample i. */
-    private static void convGradTile(float[] dw, int dwOff, float[] dy, float[] x, ConvShape s, int i, int t, int o) {
-        int terms = s.terms(), out = s.out(), oh = s.outHeight(), ow = s.outWidth();
+    /** Terms [t, t + 4) x channels [o, o + 4) of the weight gradient, over the positions of sample i (padded: xp). */
+    private static void convGradTile(float[] dw, int dwOff, float[] dy, float[] xp, ConvShape s, int i, int t, int o) {
+        int terms = s.terms(), out = s.out(), oh = s.outHeight(), ow = s.outWidth(), cin = s.in();
+        int wp = s.width() + 2 * s.pad(), dyOff = i * oh * ow * out + o;
         int d0 = dwOff + o * terms + t, d1 = d0 + terms, d2 = d1 + terms, d3 = d2 + terms;
         float s00 = dw[d0], s01 = dw[d0 + 1], s02 = dw[d0 + 2], s03 = dw[d0 + 3];   // s[channel][term]
         float s10 = dw[d1], s11 = dw[d1 + 1], s12 = dw[d1 + 2], s13 = dw[d1 + 3];
         float s20 = dw[d2], s21 = dw[d2 + 1], s22 = dw[d2 + 2], s23 = dw[d2 + 3];
         float s30 = dw[d3], s31 = dw[d3 + 1], s32 = dw[d3 + 2], s33 = dw[d3 + 3];
-        int q0 = termOffset(s, t), q1 = termOffset(s, t + 1), q2 = termOffset(s, t + 2), q3 = termOffset(s, t + 3);
+        int q0 = termOffset(s, wp, t), q1 = termOffset(s, wp, t + 1), q2 = termOffset(s, wp, t + 2), q3 = termOffset(s, wp, t + 3);
         for (int r = 0; r < oh; r++) {
             for (int c = 0; c < ow; c++) {
-                int p = ((i * oh + r) * ow + c) * out + o;
+                int p = dyOff + (r * ow + c) * out, base = (r * wp + c) * cin;
                 float g0 = dy[p], g1 = dy[p + 1], g2 = dy[p + 2], g3 = dy[p + 3];
-                float x0, x1, x2, x3;
-                int base = windowBase(s, i, r, c);
-                if (base >= 0) {
-                    x0 = x[base + q0];
-                    x1 = x[base + q1];
-                    x2 = x[base + q2];
-                    x3 = x[base + q3];
-                } else {
-                    x0 = windowTerm(x, s, i, r, c, t);
-                    x1 = windowTerm(x, s, i, r, c, t + 1);
-                    x2 = windowTerm(x, s, i, r, c, t + 2);
-                    x3 = windowTerm(x, s, i, r, c, t + 3);
-                }
+                float x0 = xp[base + q0], x1 = xp[base + q1], x2 = xp[base + q2], x3 = xp[base + q3];
                 s00 = Math.fma(x0, g0, s00); s01 = Math.fma(x1, g0, s01); s02 = Math.fma(x2, g0, s02); s03 = Math.fma(x3, g0, s03);
                 s10 = Math.fma(x0, g1, s10); s11 = Math.fma(x1, g1, s11); s12 = Math.fma(x2, g1, s12); s13 = Math.fma(x3, g1, s13);
                 s20 = Math.fma(x0, g2, s20); s21 = Math.fma(x1, g2, s21); s22 = Math.fma(x2, g2, s22); s23 = Math.fma(x3, g2, s23);
@@ -369,15 +358,14 @@ public final class ScalarKernels extends AbstractKernels {
         dw[d3] = s30; dw[d3 + 1] = s31; dw[d3 + 2] = s32; dw[d3 + 3] = s33;
     }
 
-    /** Term t of channel o of the weight gradient, over the positions of sample i. */
-    private static void convGradOne(float[] dw, int dwOff, float[] dy, float[] x, ConvShape s, int i, int t, int o) {
-        int out = s.out(), oh = s.outHeight(), ow = s.outWidth(), d = dwOff + o * s.terms() + t, q = termOffset(s, t);
+    /** Term t of channel o of the weight gradient, over the positions of sample i (padded: xp). */
+    private static void convGradOne(float[] dw, int dwOff, float[] dy, float[] xp, ConvShape s, int i, int t, int o) {
+        int out = s.out(), oh = s.outHeight(), ow = s.outWidth(), cin = s.in(), wp = s.width() + 2 * s.pad();
+        int d = dwOff + o * s.terms() + t, q = termOffset(s, wp, t), dyOff = i * oh * ow * out + o;
         float acc = dw[d];
         for (int r = 0; r < oh; r++) {
             for (int c = 0; c < ow; c++) {
-                int base = windowBase(s, i, r, c);
-                float v = base >= 0 ? x[base + q] : windowTerm(x, s, i, r, c, t);
-                acc = Math.fma(v, dy[((i * oh + r) * ow + c) * out + o], acc);
+                acc = Math.fma(xp[(r * wp + c) * cin + q], dy[dyOff + (r * ow + c) * out], acc);
             }
         }
         dw[d] = acc;

@@ -1069,49 +1069,46 @@ public final class SimdKernels extends AbstractKernels {
                                       ConvShape s, int r0, int r1) {
         int out = s.out(), cp = (out + L - 1) / L * L;
         float[] wt = packConv(w, wOff, b, bOff, s, cp);
-        int oh = s.outHeight(), ow = s.outWidth(), pad = s.pad(), k = s.kernel();
-        int c0 = Math.min(ow, pad), c1 = Math.max(c0, s.width() + pad - k + 1);   // columns whose window is inside
+        int oh = s.outHeight(), ow = s.outWidth(), wp = s.width() + 2 * s.pad(), cin = s.in();
         for (int i = r0; i < r1; i++) {
+            float[] xp = paddedSample(x, s, i);
             for (int r = 0; r < oh; r++) {
-                boolean rowInside = r - pad >= 0 && r - pad + k <= s.height();
+                int yRow = (i * oh + r) * ow * out, xRow = r * wp * cin;
                 int c = 0;
-                if (rowInside) {
-                    for (; c < c0; c++) {
-                        convPosition(y, x, wt, cp, s, i, r, c);
-                    }
-                    for (; c + 8 <= c1; c += 8) {
-                        for (int o = 0; o < out; o += L) {
-                            convTile8(y, x, wt, cp, s, windowBase(s, i, r, c), ((i * oh + r) * ow + c) * out, o);
-                        }
+                for (; c + 8 <= ow; c += 8) {
+                    for (int o = 0; o < out; o += L) {
+                        convTile8(y, xp, wt, cp, s, wp, xRow + c * cin, yRow + c * out, o);
                     }
                 }
                 for (; c < ow; c++) {
-                    convPosition(y, x, wt, cp, s, i, r, c);
+                    for (int o = 0; o < out; o += L) {
+                        convTile1(y, xp, wt, cp, s, wp, xRow + c * cin, yRow + c * out, o);
+                    }
                 }
             }
         }
     }
 
     /**
-     * Eight neighbouring output positions of a row, all with windows inside the image (the first's at
-     * x[xb]), channels [o, o + L): eight chains over the terms, each window value broadcast once.
+     * Eight neighbouring output positions of a row (the first's window at xp[xb], rows of wp pixels),
+     * channels [o, o + L): eight chains over the terms, each window value broadcast once.
      */
-    private static void convTile8(float[] y, float[] x, float[] wt, int cp, ConvShape s, int xb, int yOff, int o) {
-        int cin = s.in(), run = s.kernel() * cin, rowStep = s.width() * cin, out = s.out();
+    private static void convTile8(float[] y, float[] xp, float[] wt, int cp, ConvShape s, int wp, int xb, int yOff, int o) {
+        int cin = s.in(), run = s.kernel() * cin, rowStep = wp * cin, out = s.out();
         FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int u = 0, t = 0; u < s.kernel(); u++) {
             int xo = xb + u * rowStep;
             for (int j = 0; j < run; j++, t++) {
                 FloatVector wv = FloatVector.fromArray(SPECIES, wt, t * cp + o);
                 int p = xo + j;
-                a0 = FloatVector.broadcast(SPECIES, x[p]).fma(wv, a0);
-                a1 = FloatVector.broadcast(SPECIES, x[p + cin]).fma(wv, a1);
-                a2 = FloatVector.broadcast(SPECIES, x[p + 2 * cin]).fma(wv, a2);
-                a3 = FloatVector.broadcast(SPECIES, x[p + 3 * cin]).fma(wv, a3);
-                a4 = FloatVector.broadcast(SPECIES, x[p + 4 * cin]).fma(wv, a4);
-                a5 = FloatVector.broadcast(SPECIES, x[p + 5 * cin]).fma(wv, a5);
-                a6 = FloatVector.broadcast(SPECIES, x[p + 6 * cin]).fma(wv, a6);
-                a7 = FloatVector.broadcast(SPECIES, x[p + 7 * cin]).fma(wv, a7);
+                a0 = FloatVector.broadcast(SPECIES, xp[p]).fma(wv, a0);
+                a1 = FloatVector.broadcast(SPECIES, xp[p + cin]).fma(wv, a1);
+                a2 = FloatVector.broadcast(SPECIES, xp[p + 2 * cin]).fma(wv, a2);
+                a3 = FloatVector.broadcast(SPECIES, xp[p + 3 * cin]).fma(wv, a3);
+                a4 = FloatVector.broadcast(SPECIES, xp[p + 4 * cin]).fma(wv, a4);
+                a5 = FloatVector.broadcast(SPECIES, xp[p + 5 * cin]).fma(wv, a5);
+                a6 = FloatVector.broadcast(SPECIES, xp[p + 6 * cin]).fma(wv, a6);
+                a7 = FloatVector.broadcast(SPECIES, xp[p + 7 * cin]).fma(wv, a7);
             }
         }
         FloatVector bv = FloatVector.fromArray(SPECIES, wt, s.terms() * cp + o);
@@ -1137,26 +1134,21 @@ public final class SimdKernels extends AbstractKernels {
         }
     }
 
-    /** One output position (r, c) of sample i, every channel, the window's terms outside the image skipped. */
-    private static void convPosition(float[] y, float[] x, float[] wt, int cp, ConvShape s, int i, int r, int c) {
-        int k = s.kernel(), cin = s.in(), pad = s.pad(), wd = s.width(), run = k * cin, out = s.out();
-        int u0 = Math.max(0, pad - r), u1 = Math.min(k, s.height() + pad - r);
-        int j0 = Math.max(0, pad - c) * cin, j1 = Math.min(k, wd + pad - c) * cin;
-        int yOff = ((i * s.outHeight() + r) * s.outWidth() + c) * out;
-        for (int o = 0; o < out; o += L) {
-            FloatVector acc = FloatVector.zero(SPECIES);
-            for (int u = u0; u < u1; u++) {
-                int xo = ((i * s.height() + r + u - pad) * wd + c - pad) * cin, t = u * run;
-                for (int j = j0; j < j1; j++) {
-                    acc = FloatVector.broadcast(SPECIES, x[xo + j]).fma(FloatVector.fromArray(SPECIES, wt, (t + j) * cp + o), acc);
-                }
+    /** {@link #convTile8} for one output position (the last of a row). */
+    private static void convTile1(float[] y, float[] xp, float[] wt, int cp, ConvShape s, int wp, int xb, int yOff, int o) {
+        int cin = s.in(), run = s.kernel() * cin, rowStep = wp * cin, out = s.out();
+        FloatVector acc = FloatVector.zero(SPECIES);
+        for (int u = 0, t = 0; u < s.kernel(); u++) {
+            int xo = xb + u * rowStep;
+            for (int j = 0; j < run; j++, t++) {
+                acc = FloatVector.broadcast(SPECIES, xp[xo + j]).fma(FloatVector.fromArray(SPECIES, wt, t * cp + o), acc);
             }
-            acc = acc.add(FloatVector.fromArray(SPECIES, wt, s.terms() * cp + o));
-            if (o + L <= out) {
-                acc.intoArray(y, yOff + o);
-            } else {
-                acc.intoArray(y, yOff + o, SPECIES.indexInRange(o, out));
-            }
+        }
+        acc = acc.add(FloatVector.fromArray(SPECIES, wt, s.terms() * cp + o));
+        if (o + L <= out) {
+            acc.intoArray(y, yOff + o);
+        } else {
+            acc.intoArray(y, yOff + o, SPECIES.indexInRange(o, out));
         }
     }
 
@@ -1170,16 +1162,17 @@ public final class SimdKernels extends AbstractKernels {
         // a sample at a time, every weight's chain going on from where the sample before left it: the
         // sample's dy and x stay in cache while all the weights pass over them
         for (int i = 0; i < n; i++) {
+            float[] xp = paddedSample(x, s, i);
             for (int o = 0; o < out; o += L) {
                 int t = t0;
                 for (; t + 8 <= t1; t += 8) {
-                    convGradTile8(acc, (t - t0) * cp + o, cp, dy, x, s, i, t, o);
+                    convGradTile8(acc, (t - t0) * cp + o, cp, dy, xp, s, i, t, o);
                 }
                 for (; t + 4 <= t1; t += 4) {
-                    convGradTile4(acc, (t - t0) * cp + o, cp, dy, x, s, i, t, o);
+                    convGradTile4(acc, (t - t0) * cp + o, cp, dy, xp, s, i, t, o);
                 }
                 for (; t < t1; t++) {
-                    convGradTerm(acc, (t - t0) * cp + o, dy, x, s, i, t, o);
+                    convGradTerm(acc, (t - t0) * cp + o, dy, xp, s, i, t, o);
                 }
             }
         }
@@ -1195,38 +1188,31 @@ public final class SimdKernels extends AbstractKernels {
         return o + L <= out ? FloatVector.fromArray(SPECIES, dy, p) : FloatVector.fromArray(SPECIES, dy, p, SPECIES.indexInRange(o, out));
     }
 
-    /** Terms [t, t + 8), channels [o, o + L) of the transposed gradient at acc[a ..] (rows cp apart), over sample i. */
-    private static void convGradTile8(float[] acc, int a, int cp, float[] dy, float[] x, ConvShape s, int i, int t, int o) {
-        int out = s.out(), oh = s.outHeight(), ow = s.outWidth();
+    /**
+     * Terms [t, t + 8), channels [o, o + L) of the transposed gradient at acc[a ..] (rows cp apart), over
+     * the positions of sample i (padded: xp).
+     */
+    private static void convGradTile8(float[] acc, int a, int cp, float[] dy, float[] xp, ConvShape s, int i, int t, int o) {
+        int out = s.out(), oh = s.outHeight(), ow = s.outWidth(), cin = s.in(), wp = s.width() + 2 * s.pad();
+        int dyOff = i * oh * ow * out + o;
         FloatVector a0 = FloatVector.fromArray(SPECIES, acc, a), a1 = FloatVector.fromArray(SPECIES, acc, a + cp);
         FloatVector a2 = FloatVector.fromArray(SPECIES, acc, a + 2 * cp), a3 = FloatVector.fromArray(SPECIES, acc, a + 3 * cp);
         FloatVector a4 = FloatVector.fromArray(SPECIES, acc, a + 4 * cp), a5 = FloatVector.fromArray(SPECIES, acc, a + 5 * cp);
         FloatVector a6 = FloatVector.fromArray(SPECIES, acc, a + 6 * cp), a7 = FloatVector.fromArray(SPECIES, acc, a + 7 * cp);
-        int q0 = termOffset(s, t), q1 = termOffset(s, t + 1), q2 = termOffset(s, t + 2), q3 = termOffset(s, t + 3);
-        int q4 = termOffset(s, t + 4), q5 = termOffset(s, t + 5), q6 = termOffset(s, t + 6), q7 = termOffset(s, t + 7);
+        int q0 = termOffset(s, wp, t), q1 = termOffset(s, wp, t + 1), q2 = termOffset(s, wp, t + 2), q3 = termOffset(s, wp, t + 3);
+        int q4 = termOffset(s, wp, t + 4), q5 = termOffset(s, wp, t + 5), q6 = termOffset(s, wp, t + 6), q7 = termOffset(s, wp, t + 7);
         for (int r = 0; r < oh; r++) {
             for (int c = 0; c < ow; c++) {
-                FloatVector g = channels(dy, ((i * oh + r) * ow + c) * out + o, o, out);
-                int base = windowBase(s, i, r, c);
-                if (base >= 0) {
-                    a0 = FloatVector.broadcast(SPECIES, x[base + q0]).fma(g, a0);
-                    a1 = FloatVector.broadcast(SPECIES, x[base + q1]).fma(g, a1);
-                    a2 = FloatVector.broadcast(SPECIES, x[base + q2]).fma(g, a2);
-                    a3 = FloatVector.broadcast(SPECIES, x[base + q3]).fma(g, a3);
-                    a4 = FloatVector.broadcast(SPECIES, x[base + q4]).fma(g, a4);
-                    a5 = FloatVector.broadcast(SPECIES, x[base + q5]).fma(g, a5);
-                    a6 = FloatVector.broadcast(SPECIES, x[base + q6]).fma(g, a6);
-                    a7 = FloatVector.broadcast(SPECIES, x[base + q7]).fma(g, a7);
-                } else {
-                    a0 = FloatVector.broadcast(SPECIES, windowTerm(x, s, i, r, c, t)).fma(g, a0);
-                    a1 = FloatVector.broadcast(SPECIES, windowTerm(x, s, i, r, c, t + 1)).fma(g, a1);
-                    a2 = FloatVector.broadcast(SPECIES, windowTerm(x, s, i, r, c, t + 2)).fma(g, a2);
-                    a3 = FloatVector.broadcast(SPECIES, windowTerm(x, s, i, r, c, t + 3)).fma(g, a3);
-                    a4 = FloatVector.broadcast(SPECIES, windowTerm(x, s, i, r, c, t + 4)).fma(g, a4);
-                    a5 = FloatVector.broadcast(SPECIES, windowTerm(x, s, i, r, c, t + 5)).fma(g, a5);
-                    a6 = FloatVector.broadcast(SPECIES, windowTerm(x, s, i, r, c, t + 6)).fma(g, a6);
-                    a7 = FloatVector.broadcast(SPECIES, windowTerm(x, s, i, r, c, t + 7)).fma(g, a7);
-                }
+                FloatVector g = channels(dy, dyOff + (r * ow + c) * out, o, out);
+                int base = (r * wp + c) * cin;
+                a0 = FloatVector.broadcast(SPECIES, xp[base + q0]).fma(g, a0);
+                a1 = FloatVector.broadcast(SPECIES, xp[base + q1]).fma(g, a1);
+                a2 = FloatVector.broadcast(SPECIES, xp[base + q2]).fma(g, a2);
+                a3 = FloatVector.broadcast(SPECIES, xp[base + q3]).fma(g, a3);
+                a4 = FloatVector.broadcast(SPECIES, xp[base + q4]).fma(g, a4);
+                a5 = FloatVector.broadcast(SPECIES, xp[base + q5]).fma(g, a5);
+                a6 = FloatVector.broadcast(SPECIES, xp[base + q6]).fma(g, a6);
+                a7 = FloatVector.broadcast(SPECIES, xp[base + q7]).fma(g, a7);
             }
         }
         a0.intoArray(acc, a);
@@ -1240,26 +1226,20 @@ public final class SimdKernels extends AbstractKernels {
     }
 
     /** {@link #convGradTile8} for terms [t, t + 4). */
-    private static void convGradTile4(float[] acc, int a, int cp, float[] dy, float[] x, ConvShape s, int i, int t, int o) {
-        int out = s.out(), oh = s.outHeight(), ow = s.outWidth();
+    private static void convGradTile4(float[] acc, int a, int cp, float[] dy, float[] xp, ConvShape s, int i, int t, int o) {
+        int out = s.out(), oh = s.outHeight(), ow = s.outWidth(), cin = s.in(), wp = s.width() + 2 * s.pad();
+        int dyOff = i * oh * ow * out + o;
         FloatVector a0 = FloatVector.fromArray(SPECIES, acc, a), a1 = FloatVector.fromArray(SPECIES, acc, a + cp);
         FloatVector a2 = FloatVector.fromArray(SPECIES, acc, a + 2 * cp), a3 = FloatVector.fromArray(SPECIES, acc, a + 3 * cp);
-        int q0 = termOffset(s, t), q1 = termOffset(s, t + 1), q2 = termOffset(s, t + 2), q3 = termOffset(s, t + 3);
+        int q0 = termOffset(s, wp, t), q1 = termOffset(s, wp, t + 1), q2 = termOffset(s, wp, t + 2), q3 = termOffset(s, wp, t + 3);
         for (int r = 0; r < oh; r++) {
             for (int c = 0; c < ow; c++) {
-                FloatVector g = channels(dy, ((i * oh + r) * ow + c) * out + o, o, out);
-                int base = windowBase(s, i, r, c);
-                if (base >= 0) {
-                    a0 = FloatVector.broadcast(SPECIES, x[base + q0]).fma(g, a0);
-                    a1 = FloatVector.broadcast(SPECIES, x[base + q1]).fma(g, a1);
-                    a2 = FloatVector.broadcast(SPECIES, x[base + q2]).fma(g, a2);
-                    a3 = FloatVector.broadcast(SPECIES, x[base + q3]).fma(g, a3);
-                } else {
-                    a0 = FloatVector.broadcast(SPECIES, windowTerm(x, s, i, r, c, t)).fma(g, a0);
-                    a1 = FloatVector.broadcast(SPECIES, windowTerm(x, s, i, r, c, t + 1)).fma(g, a1);
-                    a2 = FloatVector.broadcast(SPECIES, windowTerm(x, s, i, r, c, t + 2)).fma(g, a2);
-                    a3 = FloatVector.broadcast(SPECIES, windowTerm(x, s, i, r, c, t + 3)).fma(g, a3);
-                }
+                FloatVector g = channels(dy, dyOff + (r * ow + c) * out, o, out);
+                int base = (r * wp + c) * cin;
+                a0 = FloatVector.broadcast(SPECIES, xp[base + q0]).fma(g, a0);
+                a1 = FloatVector.broadcast(SPECIES, xp[base + q1]).fma(g, a1);
+                a2 = FloatVector.broadcast(SPECIES, xp[base + q2]).fma(g, a2);
+                a3 = FloatVector.broadcast(SPECIES, xp[base + q3]).fma(g, a3);
             }
         }
         a0.intoArray(acc, a);
@@ -1268,16 +1248,15 @@ public final class SimdKernels extends AbstractKernels {
         a3.intoArray(acc, a + 3 * cp);
     }
 
-    /** Term t, channels [o, o + L) of the transposed gradient at acc[a ..], over sample i. */
-    private static void convGradTerm(float[] acc, int a, float[] dy, float[] x, ConvShape s, int i, int t, int o) {
-        int out = s.out(), oh = s.outHeight(), ow = s.outWidth(), q = termOffset(s, t);
+    /** Term t, channels [o, o + L) of the transposed gradient at acc[a ..], over sample i (padded: xp). */
+    private static void convGradTerm(float[] acc, int a, float[] dy, float[] xp, ConvShape s, int i, int t, int o) {
+        int out = s.out(), oh = s.outHeight(), ow = s.outWidth(), cin = s.in(), wp = s.width() + 2 * s.pad();
+        int dyOff = i * oh * ow * out + o, q = termOffset(s, wp, t);
         FloatVector a0 = FloatVector.fromArray(SPECIES, acc, a);
         for (int r = 0; r < oh; r++) {
             for (int c = 0; c < ow; c++) {
-                FloatVector g = channels(dy, ((i * oh + r) * ow + c) * out + o, o, out);
-                int base = windowBase(s, i, r, c);
-                float v = base >= 0 ? x[base + q] : windowTerm(x, s, i, r, c, t);
-                a0 = FloatVector.broadcast(SPECIES, v).fma(g, a0);
+                FloatVector g = channels(dy, dyOff + (r * ow + c) * out, o, out);
+                a0 = FloatVector.broadcast(SPECIES, xp[(r * wp + c) * cin + q]).fma(g, a0);
             }
         }
         a0.intoArray(acc, a);
