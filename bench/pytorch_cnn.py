@@ -30,7 +30,7 @@ from pytorch_mlp import DEFAULT_DATA, fit, load, runtime  # noqa: E402  (the sam
 # mnist's recipes: layers, epochs, batch, learning rate, schedule, validation
 RECIPES = {
     "cnn": ("conv5x32:valid,pool2,conv3x64:valid,pool2,dense256,dropout0.5", 8, 128, 0.003, "onecycle", 5000),
-    "cnn-fast": ("conv5x24:valid,pool2,conv3x32:valid,pool2,dense256", 1, 64, 0.003, "onecycle", 0),
+    "cnn-fast": ("conv5x16:valid,pool2,conv3x32:valid,pool2,dense128", 2, 64, 0.004, "onecycle", 0),
 }
 
 

@@ -41,7 +41,7 @@ public class ConvBench {
     @Param({"simd", "scalar"})
     public String backend;
 
-    @Param({"16:1:28:32:5:2", "16:32:14:64:5:2", "64:1:28:24:5:0"})
+    @Param({"16:1:28:32:5:2", "16:32:14:64:5:2", "64:1:28:16:5:0"})
     public String shape;
 
     private Kernels kernels;

@@ -281,8 +281,8 @@ final class BenchCommand {
         conv(cases, n, new ConvShape[] {
             new ConvShape(1, 28, 28, 32, 5, 0),      // cnn: conv5x32:valid
             new ConvShape(32, 12, 12, 64, 3, 0),     // cnn: conv3x64:valid
-            new ConvShape(1, 28, 28, 24, 5, 0),      // cnn-fast: conv5x24:valid
-            new ConvShape(24, 12, 12, 32, 3, 0),     // cnn-fast: conv3x32:valid
+            new ConvShape(1, 28, 28, 16, 5, 0),      // cnn-fast: conv5x16:valid
+            new ConvShape(16, 12, 12, 32, 3, 0),     // cnn-fast: conv3x32:valid
             new ConvShape(1, 28, 28, 16, 5, 2),      // conv5x16 ('same')
             new ConvShape(16, 14, 14, 32, 5, 2),     // conv5x32 ('same') after it
         });

@@ -207,8 +207,9 @@ public interface Kernels extends AutoCloseable {
     // Activations are channels-last, (n, height, width, channels), one sample after the other; see
     // ConvShape. A convolution is im2col, then linearForward over the rows of the unrolled input (one per
     // sample and output position), with w (out, kernel, kernel, in) as the weights; its input gradient is
-    // linearInputGrad then col2im, its weight gradient linearWeightGrad over those rows. Each call does
-    // samples [r0, r1) on the calling thread, the same values whatever the ranges.
+    // linearInputGrad then col2im, its weight gradient linearWeightGrad over those rows. On an input of few
+    // channels (an image) convForward and convWeightGrad compute the same sums from x directly. Each call
+    // does samples [r0, r1) (or terms [t0, t1)) on the calling thread, the same values whatever the ranges.
 
     /**
      * Samples [r0, r1) of the unrolled input: row (i, r, c) of cols (n · positions, terms) is the window

@@ -245,7 +245,7 @@ class ConvKernelsTest {
         System.out.printf("convolution: OK, %d shapes, sample ranges bit for bit%n", SHAPES.length);
     }
 
-    /** The direct kernels' shapes: SHAPES, the first layers of cnn and cnn-fast, and channels not a multiple of 8. */
+    /** The direct kernels' shapes: SHAPES, the first layer of cnn (32 channels), 24 channels (a vector and a half with AVX-512), odd channel counts. */
     private static final ConvShape[] DIRECT_SHAPES = java.util.stream.Stream.concat(java.util.Arrays.stream(SHAPES),
             java.util.stream.Stream.of(new ConvShape(1, 28, 28, 24, 5, 0), new ConvShape(1, 28, 28, 32, 5, 0),
                     new ConvShape(1, 12, 9, 20, 3, 1), new ConvShape(2, 10, 10, 12, 3, 1))).toArray(ConvShape[]::new);
