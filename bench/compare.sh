@@ -27,12 +27,7 @@ done
 [[ $epochs =~ ^[0-9]+$ && $epochs -ge 2 && $rounds =~ ^[0-9]+$ && $rounds -ge 1 ]] || {
   echo "$0: EPOCHS must be at least 2 (epoch 1 is not steady) and ROUNDS at least 1" >&2; exit 2; }
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-mnist=$root/target/mnist/bin/mnist
-[[ -x $mnist ]] || { echo "$0: no $mnist: build it first (mvn -q -ntp package -DskipTests)" >&2; exit 1; }
-python=${PYTHON:-/usr/bin/python3}
-"$python" -c 'import torch, numpy' 2>/dev/null || {
-  echo "$0: $python cannot import torch and numpy (Debian: apt-get install python3-torch libopenblas0-openmp; or set PYTHON)" >&2; exit 1; }
+source "$(dirname "$0")/setup.sh"   # root, mnist, python, checked
 # OpenBLAS picks its kernels and block sizes itself unless these say otherwise: let it, for torch.
 torch_env=(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE)
 

@@ -21,12 +21,7 @@ while getopts "r:h" opt; do
 done
 [[ $rounds =~ ^[0-9]+$ && $rounds -ge 1 ]] || { echo "$0: ROUNDS must be at least 1" >&2; exit 2; }
 
-root=$(cd "$(dirname "$0")/.." && pwd)
-mnist=$root/target/mnist/bin/mnist
-[[ -x $mnist ]] || { echo "$0: no $mnist: build it first (mvn -q -ntp package -DskipTests)" >&2; exit 1; }
-python=${PYTHON:-/usr/bin/python3}
-"$python" -c 'import torch, numpy' 2>/dev/null || {
-  echo "$0: $python cannot import torch and numpy (Debian: apt-get install python3-torch libopenblas0-openmp; or set PYTHON)" >&2; exit 1; }
+source "$(dirname "$0")/setup.sh"   # root, mnist, python, checked
 
 for round in $(seq 1 "$rounds"); do
   for recipe in cnn-fast cnn; do
