@@ -1080,6 +1080,11 @@ public final class SimdKernels extends AbstractKernels {
                         convTile8(y, xp, wt, cp, s, wp, xRow + c * cin, yRow + c * out, o);
                     }
                 }
+                for (; c + 4 <= ow; c += 4) {
+                    for (int o = 0; o < out; o += L) {
+                        convTile4(y, xp, wt, cp, s, wp, xRow + c * cin, yRow + c * out, o);
+                    }
+                }
                 for (; c < ow; c++) {
                     for (int o = 0; o < out; o += L) {
                         convTile1(y, xp, wt, cp, s, wp, xRow + c * cin, yRow + c * out, o);
@@ -1131,6 +1136,36 @@ public final class SimdKernels extends AbstractKernels {
             a5.add(bv).intoArray(y, yOff + 5 * out + o, m);
             a6.add(bv).intoArray(y, yOff + 6 * out + o, m);
             a7.add(bv).intoArray(y, yOff + 7 * out + o, m);
+        }
+    }
+
+    /** {@link #convTile8} for four output positions. */
+    private static void convTile4(float[] y, float[] xp, float[] wt, int cp, ConvShape s, int wp, int xb, int yOff, int o) {
+        int cin = s.in(), run = s.kernel() * cin, rowStep = wp * cin, out = s.out();
+        FloatVector a0 = FloatVector.zero(SPECIES), a1 = a0, a2 = a0, a3 = a0;
+        for (int u = 0, t = 0; u < s.kernel(); u++) {
+            int xo = xb + u * rowStep;
+            for (int j = 0; j < run; j++, t++) {
+                FloatVector wv = FloatVector.fromArray(SPECIES, wt, t * cp + o);
+                int p = xo + j;
+                a0 = FloatVector.broadcast(SPECIES, xp[p]).fma(wv, a0);
+                a1 = FloatVector.broadcast(SPECIES, xp[p + cin]).fma(wv, a1);
+                a2 = FloatVector.broadcast(SPECIES, xp[p + 2 * cin]).fma(wv, a2);
+                a3 = FloatVector.broadcast(SPECIES, xp[p + 3 * cin]).fma(wv, a3);
+            }
+        }
+        FloatVector bv = FloatVector.fromArray(SPECIES, wt, s.terms() * cp + o);
+        if (o + L <= out) {
+            a0.add(bv).intoArray(y, yOff + o);
+            a1.add(bv).intoArray(y, yOff + out + o);
+            a2.add(bv).intoArray(y, yOff + 2 * out + o);
+            a3.add(bv).intoArray(y, yOff + 3 * out + o);
+        } else {
+            VectorMask<Float> m = SPECIES.indexInRange(o, out);
+            a0.add(bv).intoArray(y, yOff + o, m);
+            a1.add(bv).intoArray(y, yOff + out + o, m);
+            a2.add(bv).intoArray(y, yOff + 2 * out + o, m);
+            a3.add(bv).intoArray(y, yOff + 3 * out + o, m);
         }
     }
 
