@@ -173,8 +173,11 @@ public final class SimdKernels extends AbstractKernels {
             c13 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 3 * L), c13);
         }
         int y0 = i * out + o, y1 = y0 + out;
-        FloatVector e0 = biasVector(b, bOff, o), e1 = biasVector(b, bOff, o + L);
-        FloatVector e2 = biasVector(b, bOff, o + 2 * L), e3 = biasVector(b, bOff, o + 3 * L);
+        // the biases (0 without), loaded here: a helper returning a vector would box it whenever it is not inlined
+        FloatVector e0 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o);
+        FloatVector e1 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o + L);
+        FloatVector e2 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o + 2 * L);
+        FloatVector e3 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o + 3 * L);
         c00.add(e0).intoArray(y, y0);
         c01.add(e1).intoArray(y, y0 + L);
         c02.add(e2).intoArray(y, y0 + 2 * L);
@@ -200,10 +203,10 @@ public final class SimdKernels extends AbstractKernels {
             c3 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 3 * L), c3);
         }
         int d = i * out + o;
-        c0.add(biasVector(b, bOff, o)).intoArray(y, d);
-        c1.add(biasVector(b, bOff, o + L)).intoArray(y, d + L);
-        c2.add(biasVector(b, bOff, o + 2 * L)).intoArray(y, d + 2 * L);
-        c3.add(biasVector(b, bOff, o + 3 * L)).intoArray(y, d + 3 * L);
+        c0.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o)).intoArray(y, d);
+        c1.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o + L)).intoArray(y, d + L);
+        c2.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o + 2 * L)).intoArray(y, d + 2 * L);
+        c3.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o + 3 * L)).intoArray(y, d + 3 * L);
     }
 
     @Override
@@ -473,7 +476,8 @@ public final class SimdKernels extends AbstractKernels {
                 }
                 int o0 = p * P, y0 = i * out + o0;
                 if (o0 + P <= out) {
-                    FloatVector e0 = biasVector(b, bOff, o0), e1 = biasVector(b, bOff, o0 + L);
+                    FloatVector e0 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0);
+                    FloatVector e1 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0 + L);
                     c00.add(e0).intoArray(y, y0);
                     c01.add(e1).intoArray(y, y0 + L);
                     c10.add(e0).intoArray(y, y0 + out);
@@ -488,7 +492,8 @@ public final class SimdKernels extends AbstractKernels {
                     c51.add(e1).intoArray(y, y0 + 5 * out + L);
                 } else {
                     VectorMask<Float> m0 = SPECIES.indexInRange(o0, out), m1 = SPECIES.indexInRange(o0 + L, out);
-                    FloatVector e0 = biasVector(b, bOff, o0, m0), e1 = biasVector(b, bOff, o0 + L, m1);
+                    FloatVector e0 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0, m0);
+                    FloatVector e1 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0 + L, m1);
                     c00.add(e0).intoArray(y, y0, m0);
                     c01.add(e1).intoArray(y, y0 + L, m1);
                     c10.add(e0).intoArray(y, y0 + out, m0);
@@ -528,22 +533,15 @@ public final class SimdKernels extends AbstractKernels {
         }
         int o0 = p * P, y0 = i * out + o0;
         if (o0 + P <= out) {
-            c0.add(biasVector(b, bOff, o0)).intoArray(y, y0);
-            c1.add(biasVector(b, bOff, o0 + L)).intoArray(y, y0 + L);
+            c0.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0)).intoArray(y, y0);
+            c1.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0 + L)).intoArray(y, y0 + L);
         } else {
             VectorMask<Float> m0 = SPECIES.indexInRange(o0, out), m1 = SPECIES.indexInRange(o0 + L, out);
-            c0.add(biasVector(b, bOff, o0, m0)).intoArray(y, y0, m0);
-            c1.add(biasVector(b, bOff, o0 + L, m1)).intoArray(y, y0 + L, m1);
+            c0.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0, m0)).intoArray(y, y0, m0);
+            c1.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0 + L, m1)).intoArray(y, y0 + L, m1);
         }
     }
 
-    private static FloatVector biasVector(float[] b, int bOff, int o) {
-        return b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o);
-    }
-
-    private static FloatVector biasVector(float[] b, int bOff, int o, VectorMask<Float> m) {
-        return b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o, m);
-    }
 
     /** The dot-form forward: 4 rows x 2 outputs of vector accumulators over k, lanes summed in a fixed order. */
     private static void forwardDot(float[] y, float[] x, int xOff, float[] w, int wOff, float[] b, int bOff,
@@ -825,9 +823,6 @@ public final class SimdKernels extends AbstractKernels {
         s31.intoArray(c, c3 + L);
     }
 
-    private static FloatVector load(boolean zero, float[] c, int i) {
-        return zero ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, c, i);
-    }
 
     /** Rows [r, r + 6) of the broadcast GEMM: 6 x 2 vectors of C in registers, then 6 x 1, then scalar columns. */
     private static void gemmTile6(float[] c, int cOff, int ldc, float[] a, int aOff, int aRs, int aTs,
@@ -836,12 +831,23 @@ public final class SimdKernels extends AbstractKernels {
         int c0 = cOff + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
         int k = k0;
         for (; k + 2 * L <= k1; k += 2 * L) {
-            FloatVector s00 = load(zero, c, c0 + k), s01 = load(zero, c, c0 + k + L);
-            FloatVector s10 = load(zero, c, c1 + k), s11 = load(zero, c, c1 + k + L);
-            FloatVector s20 = load(zero, c, c2 + k), s21 = load(zero, c, c2 + k + L);
-            FloatVector s30 = load(zero, c, c3 + k), s31 = load(zero, c, c3 + k + L);
-            FloatVector s40 = load(zero, c, c4 + k), s41 = load(zero, c, c4 + k + L);
-            FloatVector s50 = load(zero, c, c5 + k), s51 = load(zero, c, c5 + k + L);
+            // the C tile: from zero (the first block of terms) or from c
+            FloatVector s00 = FloatVector.zero(SPECIES), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00,
+                    s30 = s00, s31 = s00, s40 = s00, s41 = s00, s50 = s00, s51 = s00;
+            if (!zero) {
+                s00 = FloatVector.fromArray(SPECIES, c, c0 + k);
+                s01 = FloatVector.fromArray(SPECIES, c, c0 + k + L);
+                s10 = FloatVector.fromArray(SPECIES, c, c1 + k);
+                s11 = FloatVector.fromArray(SPECIES, c, c1 + k + L);
+                s20 = FloatVector.fromArray(SPECIES, c, c2 + k);
+                s21 = FloatVector.fromArray(SPECIES, c, c2 + k + L);
+                s30 = FloatVector.fromArray(SPECIES, c, c3 + k);
+                s31 = FloatVector.fromArray(SPECIES, c, c3 + k + L);
+                s40 = FloatVector.fromArray(SPECIES, c, c4 + k);
+                s41 = FloatVector.fromArray(SPECIES, c, c4 + k + L);
+                s50 = FloatVector.fromArray(SPECIES, c, c5 + k);
+                s51 = FloatVector.fromArray(SPECIES, c, c5 + k + L);
+            }
             for (int t = t0; t < t1; t++) {
                 int bt = bOff + t * ldb + k;
                 FloatVector b0 = FloatVector.fromArray(SPECIES, b, bt);
@@ -891,10 +897,19 @@ public final class SimdKernels extends AbstractKernels {
         int c0 = cOff + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
         int k = k0;
         for (; k + 2 * L <= k1; k += 2 * L) {
-            FloatVector s00 = load(zero, c, c0 + k), s01 = load(zero, c, c0 + k + L);
-            FloatVector s10 = load(zero, c, c1 + k), s11 = load(zero, c, c1 + k + L);
-            FloatVector s20 = load(zero, c, c2 + k), s21 = load(zero, c, c2 + k + L);
-            FloatVector s30 = load(zero, c, c3 + k), s31 = load(zero, c, c3 + k + L);
+            // the C tile: from zero (the first block of terms) or from c
+            FloatVector s00 = FloatVector.zero(SPECIES), s01 = s00, s10 = s00, s11 = s00, s20 = s00, s21 = s00,
+                    s30 = s00, s31 = s00;
+            if (!zero) {
+                s00 = FloatVector.fromArray(SPECIES, c, c0 + k);
+                s01 = FloatVector.fromArray(SPECIES, c, c0 + k + L);
+                s10 = FloatVector.fromArray(SPECIES, c, c1 + k);
+                s11 = FloatVector.fromArray(SPECIES, c, c1 + k + L);
+                s20 = FloatVector.fromArray(SPECIES, c, c2 + k);
+                s21 = FloatVector.fromArray(SPECIES, c, c2 + k + L);
+                s30 = FloatVector.fromArray(SPECIES, c, c3 + k);
+                s31 = FloatVector.fromArray(SPECIES, c, c3 + k + L);
+            }
             for (int t = t0; t < t1; t++) {
                 int bt = bOff + t * ldb + k;
                 FloatVector b0 = FloatVector.fromArray(SPECIES, b, bt);
@@ -937,8 +952,16 @@ public final class SimdKernels extends AbstractKernels {
         int a0 = aOff + r * aRs, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs, a4 = a3 + aRs, a5 = a4 + aRs;
         int c0 = cOff + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
         for (; k + L <= k1; k += L) {
-            FloatVector s0 = load(zero, c, c0 + k), s1 = load(zero, c, c1 + k), s2 = load(zero, c, c2 + k);
-            FloatVector s3 = load(zero, c, c3 + k), s4 = load(zero, c, c4 + k), s5 = load(zero, c, c5 + k);
+            // the C tile: from zero (the first block of terms) or from c
+            FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0;
+            if (!zero) {
+                s0 = FloatVector.fromArray(SPECIES, c, c0 + k);
+                s1 = FloatVector.fromArray(SPECIES, c, c1 + k);
+                s2 = FloatVector.fromArray(SPECIES, c, c2 + k);
+                s3 = FloatVector.fromArray(SPECIES, c, c3 + k);
+                s4 = FloatVector.fromArray(SPECIES, c, c4 + k);
+                s5 = FloatVector.fromArray(SPECIES, c, c5 + k);
+            }
             for (int t = t0; t < t1; t++) {
                 FloatVector bk = FloatVector.fromArray(SPECIES, b, bOff + t * ldb + k);
                 int at = t * aTs;
@@ -988,8 +1011,14 @@ public final class SimdKernels extends AbstractKernels {
         int a0 = aOff + r * aRs, a1 = a0 + aRs, a2 = a1 + aRs, a3 = a2 + aRs;
         int c0 = cOff + r * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
         for (; k + L <= k1; k += L) {
-            FloatVector s0 = load(zero, c, c0 + k), s1 = load(zero, c, c1 + k);
-            FloatVector s2 = load(zero, c, c2 + k), s3 = load(zero, c, c3 + k);
+            // the C tile: from zero (the first block of terms) or from c
+            FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
+            if (!zero) {
+                s0 = FloatVector.fromArray(SPECIES, c, c0 + k);
+                s1 = FloatVector.fromArray(SPECIES, c, c1 + k);
+                s2 = FloatVector.fromArray(SPECIES, c, c2 + k);
+                s3 = FloatVector.fromArray(SPECIES, c, c3 + k);
+            }
             for (int t = t0; t < t1; t++) {
                 FloatVector bk = FloatVector.fromArray(SPECIES, b, bOff + t * ldb + k);
                 int at = t * aTs;
@@ -1218,11 +1247,6 @@ public final class SimdKernels extends AbstractKernels {
         }
     }
 
-    /** dy's channels [o, o + L) at output element p, the lanes beyond the last channel 0. */
-    private static FloatVector channels(float[] dy, int p, int o, int out) {
-        return o + L <= out ? FloatVector.fromArray(SPECIES, dy, p) : FloatVector.fromArray(SPECIES, dy, p, SPECIES.indexInRange(o, out));
-    }
-
     /**
      * Terms [t, t + 8), channels [o, o + L) of the transposed gradient at acc[a ..] (rows cp apart), over
      * the positions of sample i (padded: xp).
@@ -1238,7 +1262,8 @@ public final class SimdKernels extends AbstractKernels {
         int q4 = termOffset(s, wp, t + 4), q5 = termOffset(s, wp, t + 5), q6 = termOffset(s, wp, t + 6), q7 = termOffset(s, wp, t + 7);
         for (int r = 0; r < oh; r++) {
             for (int c = 0; c < ow; c++) {
-                FloatVector g = channels(dy, dyOff + (r * ow + c) * out, o, out);
+                FloatVector g = o + L <= out ? FloatVector.fromArray(SPECIES, dy, dyOff + (r * ow + c) * out)
+                        : FloatVector.fromArray(SPECIES, dy, dyOff + (r * ow + c) * out, SPECIES.indexInRange(o, out));
                 int base = (r * wp + c) * cin;
                 a0 = FloatVector.broadcast(SPECIES, xp[base + q0]).fma(g, a0);
                 a1 = FloatVector.broadcast(SPECIES, xp[base + q1]).fma(g, a1);
@@ -1269,7 +1294,8 @@ public final class SimdKernels extends AbstractKernels {
         int q0 = termOffset(s, wp, t), q1 = termOffset(s, wp, t + 1), q2 = termOffset(s, wp, t + 2), q3 = termOffset(s, wp, t + 3);
         for (int r = 0; r < oh; r++) {
             for (int c = 0; c < ow; c++) {
-                FloatVector g = channels(dy, dyOff + (r * ow + c) * out, o, out);
+                FloatVector g = o + L <= out ? FloatVector.fromArray(SPECIES, dy, dyOff + (r * ow + c) * out)
+                        : FloatVector.fromArray(SPECIES, dy, dyOff + (r * ow + c) * out, SPECIES.indexInRange(o, out));
                 int base = (r * wp + c) * cin;
                 a0 = FloatVector.broadcast(SPECIES, xp[base + q0]).fma(g, a0);
                 a1 = FloatVector.broadcast(SPECIES, xp[base + q1]).fma(g, a1);
@@ -1290,7 +1316,8 @@ public final class SimdKernels extends AbstractKernels {
         FloatVector a0 = FloatVector.fromArray(SPECIES, acc, a);
         for (int r = 0; r < oh; r++) {
             for (int c = 0; c < ow; c++) {
-                FloatVector g = channels(dy, dyOff + (r * ow + c) * out, o, out);
+                FloatVector g = o + L <= out ? FloatVector.fromArray(SPECIES, dy, dyOff + (r * ow + c) * out)
+                        : FloatVector.fromArray(SPECIES, dy, dyOff + (r * ow + c) * out, SPECIES.indexInRange(o, out));
                 a0 = FloatVector.broadcast(SPECIES, xp[(r * wp + c) * cin + q]).fma(g, a0);
             }
         }
