@@ -29,12 +29,13 @@ public record Augmentation(float degrees, float scale, float shift) {
      */
     void apply(float[] src, int height, int width, float[] dst, int off, long key) {
         long a = Keys.mix(key + 1), b = Keys.mix(key + 2), c = Keys.mix(key + 3), d = Keys.mix(key + 4);
-        // StrictMath: the same bits on every machine and in every JIT tier (Math's may use the CPU's own)
-        double angle = StrictMath.toRadians(degrees * signed(a));
+        // Math, not StrictMath: the same bits in every JIT tier (the interpreter calls the compiled code's
+        // routines), and StrictMath.sin/cos allocate a scratch array per call, 64 a step
+        double angle = Math.toRadians(degrees * signed(a));
         double factor = 1 + scale * signed(b);
         double tx = shift * signed(c), ty = shift * signed(d);
         // destination p = centre + factor · R(angle) · (source - centre) + t: invert it per destination pixel
-        double cos = StrictMath.cos(angle) / factor, sin = StrictMath.sin(angle) / factor;
+        double cos = Math.cos(angle) / factor, sin = Math.sin(angle) / factor;
         double cy = (height - 1) / 2.0, cx = (width - 1) / 2.0;
         for (int y = 0; y < height; y++) {
             double py = y - cy - ty;
