@@ -146,9 +146,8 @@ public abstract sealed class Optimizer {
         @Override
         public void begin() {
             t++;
-            // StrictMath: the same corrections on every machine and in every JIT tier
-            c1 = (float) (1 / (1 - StrictMath.pow(BETA1, t)));
-            c2 = (float) (1 / (1 - StrictMath.pow(BETA2, t)));
+            c1 = (float) (1 / (1 - Math.pow(BETA1, t)));
+            c2 = (float) (1 / (1 - Math.pow(BETA2, t)));
         }
 
         @Override

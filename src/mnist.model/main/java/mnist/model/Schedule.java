@@ -2,10 +2,7 @@ package mnist.model;
 
 import java.util.Locale;
 
-/**
- * How the learning rate changes over the epochs. Cosines come from StrictMath: the same rates on every
- * machine and in every JIT tier (Math's may use the CPU's own routines).
- */
+/** How the learning rate changes over the epochs. */
 public enum Schedule {
     /** The same rate every epoch. */
     CONSTANT,
@@ -46,7 +43,7 @@ public enum Schedule {
         if (step < warm) {
             return (float) (lr * (0.04 + 0.96 * step / warm));
         }
-        return (float) (lr * 0.5 * (1 + StrictMath.cos(Math.PI * (step - warm) / Math.max(1, total - warm))));
+        return (float) (lr * 0.5 * (1 + Math.cos(Math.PI * (step - warm) / Math.max(1, total - warm))));
     }
 
     /**
@@ -57,7 +54,7 @@ public enum Schedule {
         return switch (this) {
             case ONECYCLE -> rate(lr, epoch, epochs, 0, 1);
             case CONSTANT -> lr;
-            case COSINE -> (float) (lr * 0.5 * (1 + StrictMath.cos(Math.PI * epoch / epochs)));
+            case COSINE -> (float) (lr * 0.5 * (1 + Math.cos(Math.PI * epoch / epochs)));
             case STEP -> lr * (epoch >= epochs * 3 / 4 ? 0.01f : epoch >= epochs / 2 ? 0.1f : 1f);
         };
     }
