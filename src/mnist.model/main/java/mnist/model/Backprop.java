@@ -221,11 +221,12 @@ public final class Backprop {
                 int p = shape.positions();
                 if (direct(shape)) {
                     k.convForward(fa[s], input, params, conv.weightOffset(), params, conv.biasOffset(), shape, n, r0, r1);
-                }
-                for (int i = r0; i < r1 && !direct(shape); i++) {   // a sample at a time: its unrolled input is still in cache for the product
-                    k.im2col(cols[s], input, shape, n, i, i + 1);
-                    k.linearForwardRows(fa[s], cols[s], params, conv.weightOffset(), params, conv.biasOffset(), n * p,
-                            shape.terms(), shape.out(), i * p, (i + 1) * p);
+                } else {
+                    for (int i = r0; i < r1; i++) {   // a sample at a time: its unrolled input is still in cache for the product
+                        k.im2col(cols[s], input, shape, n, i, i + 1);
+                        k.linearForwardRows(fa[s], cols[s], params, conv.weightOffset(), params, conv.biasOffset(), n * p,
+                                shape.terms(), shape.out(), i * p, (i + 1) * p);
+                    }
                 }
                 int size = conv.outSize();
                 if (network.activation() == Activation.SIGMOID) {

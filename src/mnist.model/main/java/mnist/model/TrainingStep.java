@@ -189,7 +189,7 @@ final class TrainingStep {
                     // each part its window terms of every channel's weights (whole vectors of channels), and its biases
                     int t0 = bound(terms, parts, part, 1), t1 = bound(terms, parts, part + 1, 1);
                     backprop.directStageGradients(k, s, xb, rows, grads, t0, t1, o0, o1);
-                    for (int o = 0; o < out && t0 < t1; o++) {
+                    for (int o = 0; o < out; o++) {
                         updateWeights(k, conv.weightOffset() + o * terms + t0, t1 - t0);
                     }
                     optimizer.update(k, work, grads, lr, conv.biasOffset() + o0, o1 - o0);

@@ -84,14 +84,20 @@ class NoAllocationTest {
         return Warmup.synthetic(n, 28, 10, 11);
     }
 
+    /** 0 .. n-1 in a fixed scrambled order (n not a multiple of 389), the batches' samples. */
+    private static int[] scrambled(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = (i * 389) % n;
+        }
+        return order;
+    }
+
     @Test
     void aWarmMinibatchStepAllocatesNothing() {
         assertTrue(THREADS.isThreadAllocatedMemorySupported() && THREADS.isThreadAllocatedMemoryEnabled());
         LabeledImages images = digits(1024);
-        int[] order = new int[images.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = (i * 389) % order.length;
-        }
+        int[] order = scrambled(images.size());
         for (Backend backend : Backend.values()) {
             for (int threads : new int[] {1, 2}) {
                 for (Optimizer.Kind kind : Optimizer.Kind.values()) {
@@ -118,10 +124,7 @@ class NoAllocationTest {
         // cnn-fast's layers with dropout, on distorted images: the direct first layer, im2col and the GEMMs,
         // pooling, dropout's masks and the distortions, each from its part's kernels
         LabeledImages images = digits(512);
-        int[] order = new int[images.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = (i * 389) % order.length;
-        }
+        int[] order = scrambled(images.size());
         for (Backend backend : Backend.values()) {
             for (int threads : new int[] {1, 2}) {
                 try (Kernels kernels = Kernels.create(backend, threads)) {

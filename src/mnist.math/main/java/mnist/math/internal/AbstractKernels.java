@@ -132,12 +132,11 @@ public abstract class AbstractKernels implements Kernels {
         check("y", y, 0, (long) n * out);
         check("x", x, xOff, (long) n * in);
         check("w", w, wOff, (long) out * in);
-        if (b != null) {
-            check("b", b, bOff, out);
-        }
+        float[] bias = biasesOrZeros(b, bOff, out);
+        int biasOff = b == null ? 0 : bOff;
         float[] packed = packForward(w, wOff, n, in, out);
         parallel(n, ROW_ALIGN, ROW_STEP, (long) n * in * out >= PAR_MACS,
-                (r0, r1) -> forwardRows(y, x, xOff, w, wOff, packed, b, bOff, r0, r1, in, out));
+                (r0, r1) -> forwardRows(y, x, xOff, w, wOff, packed, bias, biasOff, r0, r1, in, out));
     }
 
     /**
@@ -357,11 +356,10 @@ public abstract class AbstractKernels implements Kernels {
         sparseReady(x);
         check("y", y, 0, (long) n * out);
         check("wp", wp, wpOff, (long) in * out);
-        if (b != null) {
-            check("b", b, bOff, out);
-        }
+        float[] bias = biasesOrZeros(b, bOff, out);
+        int biasOff = b == null ? 0 : bOff;
         parallel(out / sparsePanel(), 1, Integer.MAX_VALUE, (long) x.nonZeros() * out >= PAR_MACS,
-                (p0, p1) -> sparseForwardPanels(y, x, wp, wpOff, b, bOff, p0, p1, out, 0, n));
+                (p0, p1) -> sparseForwardPanels(y, x, wp, wpOff, bias, biasOff, p0, p1, out, 0, n));
     }
 
     @Override
@@ -608,6 +606,24 @@ public abstract class AbstractKernels implements Kernels {
         return serial;
     }
 
+    private float[] zeroBiases = new float[0];
+
+    /**
+     * The biases of a forward call: b, checked for out biases from bOff, or, when b is null, zeros to add
+     * in their place (then from offset 0), so that the backends always add a bias and need no case for
+     * none. Adding +0 changes no bit of a sum that is not -0, and the sums start at +0.
+     */
+    private synchronized float[] biasesOrZeros(float[] b, int bOff, int out) {
+        if (b != null) {
+            check("b", b, bOff, out);
+            return b;
+        }
+        if (zeroBiases.length < out) {
+            zeroBiases = new float[out];
+        }
+        return zeroBiases;
+    }
+
     /** Checks an element range [from, to) of an element-wise kernel's two or three arrays (c may be null). */
     private static void elements(int from, int to, float[] a, float[] b, float[] c) {
         if (from < 0 || from > to) {
@@ -634,12 +650,11 @@ public abstract class AbstractKernels implements Kernels {
         check("y", y, 0, (long) n * out);
         check("x", x, 0, (long) n * in);
         check("w", w, wOff, (long) out * in);
-        if (b != null) {
-            check("b", b, bOff, out);
-        }
+        float[] bias = biasesOrZeros(b, bOff, out);
+        int biasOff = b == null ? 0 : bOff;
         float[] packed = packForward(w, wOff, n, in, out);
         for (int f = r0; f < r1; f += ROW_STEP) {     // in slices, as parallel() does; no task object
-            forwardRows(y, x, 0, w, wOff, packed, b, bOff, f, Math.min(r1, f + ROW_STEP), in, out);
+            forwardRows(y, x, 0, w, wOff, packed, bias, biasOff, f, Math.min(r1, f + ROW_STEP), in, out);
         }
     }
 
@@ -672,10 +687,9 @@ public abstract class AbstractKernels implements Kernels {
         range("rows", r0, r1, n);
         check("y", y, 0, (long) n * out);
         check("wp", wp, wpOff, (long) in * out);
-        if (b != null) {
-            check("b", b, bOff, out);
-        }
-        sparseForwardPanels(y, x, wp, wpOff, b, bOff, 0, out / sparsePanel(), out, r0, r1);
+        float[] bias = biasesOrZeros(b, bOff, out);
+        int biasOff = b == null ? 0 : bOff;
+        sparseForwardPanels(y, x, wp, wpOff, bias, biasOff, 0, out / sparsePanel(), out, r0, r1);
     }
 
     @Override
@@ -866,10 +880,9 @@ public abstract class AbstractKernels implements Kernels {
         check("y", y, 0, (long) n * s.outSize());
         check("x", x, 0, (long) n * s.inSize());
         check("w", w, wOff, s.weights());
-        if (b != null) {
-            check("b", b, bOff, s.out());
-        }
-        convForwardSamples(y, x, w, wOff, b, bOff, s, r0, r1);
+        float[] bias = biasesOrZeros(b, bOff, s.out());
+        int biasOff = b == null ? 0 : bOff;
+        convForwardSamples(y, x, w, wOff, bias, biasOff, s, r0, r1);
     }
 
     @Override
@@ -881,12 +894,6 @@ public abstract class AbstractKernels implements Kernels {
         check("dy", dy, 0, (long) n * s.outSize());
         check("x", x, 0, (long) n * s.inSize());
         int terms = s.terms();
-        if (n == 0) {
-            for (int o = 0; o < s.out(); o++) {
-                java.util.Arrays.fill(dw, dwOff + o * terms + t0, dwOff + o * terms + t1, 0f);
-            }
-            return;
-        }
         convWeightGradTerms(dw, dwOff, dy, x, s, n, t0, t1);
         if (scale != 1f) {
             for (int o = 0; o < s.out(); o++) {
@@ -895,13 +902,13 @@ public abstract class AbstractKernels implements Kernels {
         }
     }
 
-    /** Samples [r0, r1) of {@link #convForward}, its arguments checked (callers hold this object's lock). */
+    /** Samples [r0, r1) of {@link #convForward}, its arguments checked, b never null (callers hold this object's lock). */
     protected abstract void convForwardSamples(float[] y, float[] x, float[] w, int wOff, float[] b, int bOff,
                                                ConvShape s, int r0, int r1);
 
     /**
-     * Terms [t0, t1) of {@link #convWeightGrad} before the scaling, n &gt; 0 (callers hold this object's lock):
-     * dw[o][t] = the chain over positions in order.
+     * Terms [t0, t1) of {@link #convWeightGrad} before the scaling (callers hold this object's lock):
+     * dw[o][t] = the chain over positions in order (0 for no samples).
      */
     protected abstract void convWeightGradTerms(float[] dw, int dwOff, float[] dy, float[] x, ConvShape s, int n,
                                                 int t0, int t1);
@@ -1008,8 +1015,9 @@ public abstract class AbstractKernels implements Kernels {
     }
 
     /**
-     * y rows [r0, r1): y[i][o] = Σ_k x[i][k]·w[o][k] (+ b[o]), each a fixed-order sum independent of tiling
-     * and of r0, r1; packed is what {@link #packForward} returned for this call.
+     * y rows [r0, r1): y[i][o] = Σ_k x[i][k]·w[o][k] + b[o], each a fixed-order sum independent of tiling
+     * and of r0, r1 (b is never null: zeros stand in for no biases); packed is what {@link #packForward}
+     * returned for this call.
      */
     protected abstract void forwardRows(float[] y, float[] x, int xOff, float[] w, int wOff, float[] packed,
                                         float[] b, int bOff, int r0, int r1, int in, int out);
@@ -1025,7 +1033,7 @@ public abstract class AbstractKernels implements Kernels {
                                           int k0, int k1, boolean zero);
 
     /**
-     * Panels [p0, p1) of rows [r0, r1) of y = x · wᵀ (+ b), w in panels: y[i][o] = (Σ over row i's non-zeros k, in column
+     * Panels [p0, p1) of rows [r0, r1) of y = x · wᵀ + b (b never null), w in panels: y[i][o] = (Σ over row i's non-zeros k, in column
      * order, of x[i][k]·w[o][k], one fused multiply-add chain from +0) + b[o].
      */
     protected abstract void sparseForwardPanels(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff,

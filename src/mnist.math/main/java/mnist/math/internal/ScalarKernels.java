@@ -26,10 +26,6 @@ public final class ScalarKernels extends AbstractKernels {
         return Backend.SCALAR;
     }
 
-    private static float bias(float[] b, int bOff, int o) {
-        return b == null ? 0f : b[bOff + o];
-    }
-
     // ---- sparse inputs ---------------------------------------------------------------------------------
 
     /** Outputs per panel of the sparse kernels' weights; each is done as two halves of 8 chains. */
@@ -64,14 +60,14 @@ public final class ScalarKernels extends AbstractKernels {
                         c7 = Math.fma(v, wp[w + 7], c7);
                     }
                     int yo = i * out + o;
-                    y[yo] = c0 + bias(b, bOff, o);
-                    y[yo + 1] = c1 + bias(b, bOff, o + 1);
-                    y[yo + 2] = c2 + bias(b, bOff, o + 2);
-                    y[yo + 3] = c3 + bias(b, bOff, o + 3);
-                    y[yo + 4] = c4 + bias(b, bOff, o + 4);
-                    y[yo + 5] = c5 + bias(b, bOff, o + 5);
-                    y[yo + 6] = c6 + bias(b, bOff, o + 6);
-                    y[yo + 7] = c7 + bias(b, bOff, o + 7);
+                    y[yo] = c0 + b[bOff + o];
+                    y[yo + 1] = c1 + b[bOff + o + 1];
+                    y[yo + 2] = c2 + b[bOff + o + 2];
+                    y[yo + 3] = c3 + b[bOff + o + 3];
+                    y[yo + 4] = c4 + b[bOff + o + 4];
+                    y[yo + 5] = c5 + b[bOff + o + 5];
+                    y[yo + 6] = c6 + b[bOff + o + 6];
+                    y[yo + 7] = c7 + b[bOff + o + 7];
                 }
             }
         }
@@ -139,7 +135,7 @@ public final class ScalarKernels extends AbstractKernels {
                     c30 = Math.fma(a3, b0, c30); c31 = Math.fma(a3, b1, c31);
                     c32 = Math.fma(a3, b2, c32); c33 = Math.fma(a3, b3, c33);
                 }
-                float e0 = bias(b, bOff, o), e1 = bias(b, bOff, o + 1), e2 = bias(b, bOff, o + 2), e3 = bias(b, bOff, o + 3);
+                float e0 = b[bOff + o], e1 = b[bOff + o + 1], e2 = b[bOff + o + 2], e3 = b[bOff + o + 3];
                 int y0 = i * out + o, y1 = y0 + out, y2 = y1 + out, y3 = y2 + out;
                 y[y0] = c00 + e0; y[y0 + 1] = c01 + e1; y[y0 + 2] = c02 + e2; y[y0 + 3] = c03 + e3;
                 y[y1] = c10 + e0; y[y1 + 1] = c11 + e1; y[y1 + 2] = c12 + e2; y[y1 + 3] = c13 + e3;
@@ -156,7 +152,7 @@ public final class ScalarKernels extends AbstractKernels {
                     c2 = Math.fma(x[x2 + k], bk, c2);
                     c3 = Math.fma(x[x3 + k], bk, c3);
                 }
-                float e = bias(b, bOff, o);
+                float e = b[bOff + o];
                 y[i * out + o] = c0 + e;
                 y[(i + 1) * out + o] = c1 + e;
                 y[(i + 2) * out + o] = c2 + e;
@@ -171,7 +167,7 @@ public final class ScalarKernels extends AbstractKernels {
                 for (int k = 0; k < in; k++) {
                     c = Math.fma(x[x0 + k], w[w0 + k], c);
                 }
-                y[i * out + o] = c + bias(b, bOff, o);
+                y[i * out + o] = c + b[bOff + o];
             }
         }
     }
@@ -279,10 +275,10 @@ public final class ScalarKernels extends AbstractKernels {
                                 s3 = Math.fma(xv, w[w3 + t], s3);
                             }
                         }
-                        y[yo + o] = s0 + bias(b, bOff, o);
-                        y[yo + o + 1] = s1 + bias(b, bOff, o + 1);
-                        y[yo + o + 2] = s2 + bias(b, bOff, o + 2);
-                        y[yo + o + 3] = s3 + bias(b, bOff, o + 3);
+                        y[yo + o] = s0 + b[bOff + o];
+                        y[yo + o + 1] = s1 + b[bOff + o + 1];
+                        y[yo + o + 2] = s2 + b[bOff + o + 2];
+                        y[yo + o + 3] = s3 + b[bOff + o + 3];
                     }
                     for (; o < out; o++) {
                         int w0 = wOff + o * terms;
@@ -293,7 +289,7 @@ public final class ScalarKernels extends AbstractKernels {
                                 s0 = Math.fma(xp[xo + j], w[w0 + t], s0);
                             }
                         }
-                        y[yo + o] = s0 + bias(b, bOff, o);
+                        y[yo + o] = s0 + b[bOff + o];
                     }
                 }
             }

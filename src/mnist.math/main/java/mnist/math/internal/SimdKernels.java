@@ -65,10 +65,6 @@ public final class SimdKernels extends AbstractKernels {
      */
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[8 * L]);
 
-    private static float bias(float[] b, int bOff, int o) {
-        return b == null ? 0f : b[bOff + o];
-    }
-
     // ---- GEMM --------------------------------------------------------------------------------------
 
     /** s plus the scalar tail k in [kb, in) of the dot product, in k order. */
@@ -173,11 +169,11 @@ public final class SimdKernels extends AbstractKernels {
             c13 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 3 * L), c13);
         }
         int y0 = i * out + o, y1 = y0 + out;
-        // the biases (0 without), loaded here: a helper returning a vector would box it whenever it is not inlined
-        FloatVector e0 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o);
-        FloatVector e1 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o + L);
-        FloatVector e2 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o + 2 * L);
-        FloatVector e3 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o + 3 * L);
+        // the biases, loaded here: a helper returning a vector would box it whenever it is not inlined
+        FloatVector e0 = FloatVector.fromArray(SPECIES, b, bOff + o);
+        FloatVector e1 = FloatVector.fromArray(SPECIES, b, bOff + o + L);
+        FloatVector e2 = FloatVector.fromArray(SPECIES, b, bOff + o + 2 * L);
+        FloatVector e3 = FloatVector.fromArray(SPECIES, b, bOff + o + 3 * L);
         c00.add(e0).intoArray(y, y0);
         c01.add(e1).intoArray(y, y0 + L);
         c02.add(e2).intoArray(y, y0 + 2 * L);
@@ -203,10 +199,10 @@ public final class SimdKernels extends AbstractKernels {
             c3 = v.fma(FloatVector.fromArray(SPECIES, wp, w + 3 * L), c3);
         }
         int d = i * out + o;
-        c0.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o)).intoArray(y, d);
-        c1.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o + L)).intoArray(y, d + L);
-        c2.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o + 2 * L)).intoArray(y, d + 2 * L);
-        c3.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o + 3 * L)).intoArray(y, d + 3 * L);
+        c0.add(FloatVector.fromArray(SPECIES, b, bOff + o)).intoArray(y, d);
+        c1.add(FloatVector.fromArray(SPECIES, b, bOff + o + L)).intoArray(y, d + L);
+        c2.add(FloatVector.fromArray(SPECIES, b, bOff + o + 2 * L)).intoArray(y, d + 2 * L);
+        c3.add(FloatVector.fromArray(SPECIES, b, bOff + o + 3 * L)).intoArray(y, d + 3 * L);
     }
 
     @Override
@@ -476,8 +472,8 @@ public final class SimdKernels extends AbstractKernels {
                 }
                 int o0 = p * P, y0 = i * out + o0;
                 if (o0 + P <= out) {
-                    FloatVector e0 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0);
-                    FloatVector e1 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0 + L);
+                    FloatVector e0 = FloatVector.fromArray(SPECIES, b, bOff + o0);
+                    FloatVector e1 = FloatVector.fromArray(SPECIES, b, bOff + o0 + L);
                     c00.add(e0).intoArray(y, y0);
                     c01.add(e1).intoArray(y, y0 + L);
                     c10.add(e0).intoArray(y, y0 + out);
@@ -492,8 +488,8 @@ public final class SimdKernels extends AbstractKernels {
                     c51.add(e1).intoArray(y, y0 + 5 * out + L);
                 } else {
                     VectorMask<Float> m0 = SPECIES.indexInRange(o0, out), m1 = SPECIES.indexInRange(o0 + L, out);
-                    FloatVector e0 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0, m0);
-                    FloatVector e1 = b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0 + L, m1);
+                    FloatVector e0 = FloatVector.fromArray(SPECIES, b, bOff + o0, m0);
+                    FloatVector e1 = FloatVector.fromArray(SPECIES, b, bOff + o0 + L, m1);
                     c00.add(e0).intoArray(y, y0, m0);
                     c01.add(e1).intoArray(y, y0 + L, m1);
                     c10.add(e0).intoArray(y, y0 + out, m0);
@@ -533,12 +529,12 @@ public final class SimdKernels extends AbstractKernels {
         }
         int o0 = p * P, y0 = i * out + o0;
         if (o0 + P <= out) {
-            c0.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0)).intoArray(y, y0);
-            c1.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0 + L)).intoArray(y, y0 + L);
+            c0.add(FloatVector.fromArray(SPECIES, b, bOff + o0)).intoArray(y, y0);
+            c1.add(FloatVector.fromArray(SPECIES, b, bOff + o0 + L)).intoArray(y, y0 + L);
         } else {
             VectorMask<Float> m0 = SPECIES.indexInRange(o0, out), m1 = SPECIES.indexInRange(o0 + L, out);
-            c0.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0, m0)).intoArray(y, y0, m0);
-            c1.add(b == null ? FloatVector.zero(SPECIES) : FloatVector.fromArray(SPECIES, b, bOff + o0 + L, m1)).intoArray(y, y0 + L, m1);
+            c0.add(FloatVector.fromArray(SPECIES, b, bOff + o0, m0)).intoArray(y, y0, m0);
+            c1.add(FloatVector.fromArray(SPECIES, b, bOff + o0 + L, m1)).intoArray(y, y0 + L, m1);
         }
     }
 
@@ -572,7 +568,7 @@ public final class SimdKernels extends AbstractKernels {
                     c30 = a.fma(b0, c30);
                     c31 = a.fma(b1, c31);
                 }
-                float e0 = bias(b, bOff, o), e1 = bias(b, bOff, o + 1);
+                float e0 = b[bOff + o], e1 = b[bOff + o + 1];
                 int y0 = i * out + o, y1 = y0 + out, y2 = y1 + out, y3 = y2 + out;
                 c00.intoArray(lanes, 0);
                 c01.intoArray(lanes, L);
@@ -601,7 +597,7 @@ public final class SimdKernels extends AbstractKernels {
                     c2 = FloatVector.fromArray(SPECIES, x, x2 + k).fma(bk, c2);
                     c3 = FloatVector.fromArray(SPECIES, x, x3 + k).fma(bk, c3);
                 }
-                float e = bias(b, bOff, o);
+                float e = b[bOff + o];
                 c0.intoArray(lanes, 0);
                 c1.intoArray(lanes, L);
                 c2.intoArray(lanes, 2 * L);
@@ -621,7 +617,7 @@ public final class SimdKernels extends AbstractKernels {
                     c = FloatVector.fromArray(SPECIES, x, x0 + k).fma(FloatVector.fromArray(SPECIES, w, w0 + k), c);
                 }
                 c.intoArray(lanes, 0);
-                y[i * out + o] = tail(sumLanes(lanes, 0), x, x0, w, w0, kb, in) + bias(b, bOff, o);
+                y[i * out + o] = tail(sumLanes(lanes, 0), x, x0, w, w0, kb, in) + b[bOff + o];
             }
         }
     }
@@ -1088,7 +1084,7 @@ public final class SimdKernels extends AbstractKernels {
             }
         }
         for (int o = 0; o < cp; o++) {
-            wt[terms * cp + o] = o < out && b != null ? b[bOff + o] : 0f;
+            wt[terms * cp + o] = o < out ? b[bOff + o] : 0f;
         }
         return wt;
     }
