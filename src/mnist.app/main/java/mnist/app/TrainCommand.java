@@ -380,7 +380,7 @@ final class TrainCommand {
     }
 
     /** Steps of the warm-up run while the data loads (see {@link Warmup}). */
-    static final int WARMUP_STEPS = Integer.getInteger("mnist.warmup.steps", 240);
+    static final int WARMUP_STEPS = Integer.getInteger("mnist.warmup.steps", 192);
 
     /**
      * Starts the JIT's warm-up on a second thread: a throwaway copy of the network, trained on synthetic

@@ -12,6 +12,12 @@ import mnist.math.random.RandomSource;
  * shapes and settings, on synthetic digit-like images (about 19% of the pixels lit, in the middle of the
  * image), so that the kernels, the step and the validation run often enough to be compiled: a caller
  * runs it on a second thread while the data loads. It changes nothing that the real run computes.
+ *
+ * <p>It runs in two phases. Until C2 has compiled them, the kernels run in the interpreter, where a step
+ * of a real batch takes tens of milliseconds; so the first half of the steps uses batches of
+ * {@value #FIRST_BATCH} images, which enter every kernel as often for an eighth of the work, and the JIT
+ * gets its requests sooner. The second half uses the real batch size, so that the compiled code has
+ * seen the real shapes (and the short last batch) before the real data arrives.
  */
 public final class Warmup {
     private Warmup() {
@@ -28,12 +34,29 @@ public final class Warmup {
     public static double minibatch(Kernels kernels, int[] sizes, Activation activation, MinibatchSettings settings,
                                    int side, int steps, int trainSize, int validationSize, int testSize) {
         long start = System.nanoTime();
-        int batch = settings.batchSize();
-        int n = batch * 8 + Math.max(0, trainSize) % batch;
-        int epochs = Math.max(1, (steps + 7) / 8);
         int classes = sizes[sizes.length - 1];
-        LabeledImages train = synthetic(n, side, classes, 1);
-        LabeledImages validation = synthetic(likeChunks(validationSize), side, classes, 2);
+        int batch = settings.batchSize();
+        int first = Math.min(FIRST_BATCH, batch);
+        trainCopy(kernels, sizes, activation, settings, first, first * 8, synthetic(first, side, classes, 4),
+                side, steps / 2);
+        Network network = trainCopy(kernels, sizes, activation, settings, batch, batch * 8 + Math.max(0, trainSize) % batch,
+                synthetic(likeChunks(validationSize), side, classes, 2), side, steps - steps / 2);
+        Predictor.predict(network, kernels, synthetic(likeChunks(testSize), side, classes, 3));
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Batch size of the warm-up's first phase (see the class comment). */
+    static final int FIRST_BATCH = 16;
+
+    /**
+     * Trains a fresh copy for about {@code steps} steps (at least one epoch) of {@code batch} on {@code n}
+     * synthetic images, and returns it.
+     */
+    private static Network trainCopy(Kernels kernels, int[] sizes, Activation activation, MinibatchSettings settings,
+                                  int batch, int n, LabeledImages validation, int side, int steps) {
+        int stepsPerEpoch = (n + batch - 1) / batch;
+        int epochs = Math.max(1, (steps + stepsPerEpoch - 1) / stepsPerEpoch);
+        LabeledImages train = synthetic(n, side, sizes[sizes.length - 1], 1);
         Network network = new Network(sizes, activation, Output.SOFTMAX);
         RandomSource random = RandomSource.create("java", 1);
         Initializer.defaultFor(activation).initialise(network, random);
@@ -41,8 +64,7 @@ public final class Warmup {
                 settings.momentum(), settings.weightDecay(), settings.schedule());
         new MinibatchTrainer(kernels, s, random).train(network, train, validation, new MinibatchTrainer.Listener() {
         }, null, null);
-        Predictor.predict(network, kernels, synthetic(likeChunks(testSize), side, classes, 3));
-        return (System.nanoTime() - start) / 1e9;
+        return network;
     }
 
     /** A set size with a full chunk of {@link Predictor}'s and the same short last chunk as {@code size}. */
