@@ -32,6 +32,7 @@ import mnist.model.Output;
 import mnist.model.Schedule;
 import mnist.model.TrainerState;
 import mnist.model.TrainingDivergedException;
+import mnist.model.Trainer;
 import mnist.model.TrainingHistory;
 import mnist.model.Warmup;
 
@@ -145,7 +146,7 @@ final class TrainCommand {
         RunFiles files = RunFiles.resolve(options, valued);
         options = files.options();
         String modelName = options.string("model", "mlp");
-        LectureModel lecture = Recipe.find(modelName) != null ? null : options.choice("model", null, name -> {
+        LectureModel lecture = Trainer.Recipe.find(modelName) != null ? null : options.choice("model", null, name -> {
             try {
                 return LectureModel.parse(name);
             } catch (IllegalArgumentException e) {
@@ -175,7 +176,7 @@ final class TrainCommand {
         Path saveTo = files.saveTo();
         reportDir = ReportOption.parse(options, NAME);
         // Parse every model option before the data is loaded, so that a typo fails at once.
-        MlpPlan mlp = lecture == null ? MlpPlan.parse(options, Recipe.find(modelName)) : null;
+        MlpPlan mlp = lecture == null ? MlpPlan.parse(options, Trainer.Recipe.find(modelName), rngKind, seed) : null;
         LecturePlan plan = lecture == null ? null : LecturePlan.parse(options, lecture);
 
         boolean profile = options.flag("profile");
@@ -194,7 +195,7 @@ final class TrainCommand {
             String setup = backend.id() + " backend on " + threads + " thread" + (threads == 1 ? "" : "s")
                     + ", " + rngKind + " generator seed " + seed;
             Trained trained = mlp != null
-                    ? trainMlp(mlp, trainSet, kernels, random, setup, progress, files, warmup)
+                    ? trainMlp(mlp, trainSet, kernels, setup, progress, files, warmup)
                     : trainLecture(plan, trainSet.removeFirst(), kernels, random, setup, progress, files);
             if (kernels instanceof ProfiledKernels p) {
                 p.print(out, trained.network().describe() + ", epochs after the first, " + setup);
@@ -304,78 +305,52 @@ final class TrainCommand {
     // ---- the multilayer perceptron -----------------------------------------------------------------
 
     /**
-     * The minibatch-trained models and their defaults: the multilayer perceptron, and the convolutional
-     * networks ({@code cnn} for accuracy, {@code cnn-fast} for accuracy per second).
+     * The flags of a minibatch-trained model, as the {@link Trainer} they describe (the API's defaults are
+     * the command line's).
      */
-    enum Recipe {
-        MLP("mlp", null, MinibatchSettings.defaults(), 5000),
-        CNN("cnn", "conv5x32:valid,pool2,conv3x64:valid,pool2,dense256,dropout0.5",
-                new MinibatchSettings(8, 128, Optimizer.Kind.ADAM, 3e-3f, 0.9f, 0f, Schedule.ONECYCLE), 5000),
-        // two epochs under one cycle, whose rate ends near 0: the last epoch is the one to keep, so no
-        // validation set, and 5,000 more images to learn from
-        CNN_FAST("cnn-fast", "conv5x16:valid,pool2,conv3x32:valid,pool2,dense128",
-                new MinibatchSettings(2, 64, Optimizer.Kind.ADAM, 4e-3f, 0.9f, 0f, Schedule.ONECYCLE), 0);
-
-        final String id;
-        /** The layers ({@link Network#parse}); null for the mlp, whose layers are --hidden's. */
-        final String layers;
-        final MinibatchSettings settings;
-        final int validation;
-
-        Recipe(String id, String layers, MinibatchSettings settings, int validation) {
-            this.id = id;
-            this.layers = layers;
-            this.settings = settings;
-            this.validation = validation;
-        }
-
-        static Recipe find(String id) {
-            for (Recipe r : values()) {
-                if (r.id.equals(id)) {
-                    return r;
-                }
-            }
-            return null;
-        }
-    }
-
-    /** layers: null for a multilayer perceptron of the widths {@code hidden}, else {@link Network#parse}'s. */
-    private record MlpPlan(String model, int[] hidden, String layers, Activation activation, Initializer init,
-                           MinibatchSettings settings, int validation, Augmentation augment) {
-        static MlpPlan parse(Options options, Recipe recipe) throws UsageException {
+    private record MlpPlan(String model, Trainer trainer) {
+        static MlpPlan parse(Options options, Trainer.Recipe recipe, String rng, long seed) throws UsageException {
             if (options.has("hidden") && options.has("layers")) {
                 throw new UsageException(NAME, "give --hidden or --layers, not both");
             }
-            if (options.has("hidden") && recipe != Recipe.MLP) {
-                throw new UsageException(NAME, "--hidden applies to --model mlp; use --layers for " + recipe.id);
+            if (options.has("hidden") && recipe != Trainer.Recipe.MLP) {
+                throw new UsageException(NAME, "--hidden applies to --model mlp; use --layers for " + recipe.id());
             }
-            int[] hidden = options.choice("hidden", new int[] {256, 128}, TrainCommand::layerList);
-            Activation activation = options.choice("activation", Activation.RELU, Activation::parse);
-            String layers = options.has("layers") ? options.string("layers", null) : recipe.layers;
-            if (layers != null) {
-                try {
-                    Network.parse(layers, 1, 28, 28, LectureModel.DIGITS, activation);
-                } catch (IllegalArgumentException | ArithmeticException e) {
-                    throw new UsageException(NAME, "--layers " + layers + ": " + e.getMessage());
-                }
-            }
-            Initializer init = options.choice("init", Initializer.defaultFor(activation), Initializer::parse);
-            Optimizer.Kind optimizer = options.choice("optimizer", Optimizer.Kind.ADAM, Optimizer.Kind::parse);
-            MinibatchSettings defaults = recipe.settings;
-            int epochs = options.integer("epochs", defaults.epochs(), 1, 1_000_000);
-            int batch = options.integer("batch", defaults.batchSize(), 1, 60000);
-            float lr = options.positiveNumber("lr", optimizer == defaults.optimizer() ? defaults.learningRate()
-                    : optimizer.defaultLearningRate());
-            float momentum = options.has("momentum") ? options.fraction("momentum") : defaults.momentum();
-            if (options.has("momentum") && optimizer != Optimizer.Kind.MOMENTUM) {
+            if (options.has("momentum") && options.choice("optimizer", Optimizer.Kind.ADAM, Optimizer.Kind::parse)
+                    != Optimizer.Kind.MOMENTUM) {
                 throw new UsageException(NAME, "--momentum applies to --optimizer momentum only");
             }
-            float decay = options.has("weight-decay") ? options.nonNegativeNumber("weight-decay") : 0f;
-            Schedule schedule = options.choice("schedule", defaults.schedule(), Schedule::parse);
-            int validation = options.integer("validation", recipe.validation, 0, 59000);
-            Augmentation augment = options.flag("augment") ? Augmentation.DEFAULT : null;
-            return new MlpPlan(recipe.id, hidden, layers, activation, init,
-                    new MinibatchSettings(epochs, batch, optimizer, lr, momentum, decay, schedule), validation, augment);
+            Trainer t = Trainer.of(recipe).rng(rng).seed(seed)
+                    .activation(options.choice("activation", Activation.RELU, Activation::parse));
+            try {
+                if (options.has("hidden")) {
+                    t = t.hidden(options.choice("hidden", null, TrainCommand::layerList));
+                }
+                if (options.has("layers")) {
+                    t = t.layers(options.string("layers", null));
+                }
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(NAME, "--" + e.getMessage());
+            }
+            if (options.has("init")) {
+                t = t.init(options.choice("init", null, Initializer::parse));
+            }
+            if (options.has("optimizer")) {
+                t = t.optimizer(options.choice("optimizer", null, Optimizer.Kind::parse));
+            }
+            t = t.epochs(options.integer("epochs", t.settings().epochs(), 1, 1_000_000))
+                    .batchSize(options.integer("batch", t.settings().batchSize(), 1, 60000))
+                    .learningRate(options.positiveNumber("lr", t.settings().learningRate()))
+                    .schedule(options.choice("schedule", t.settings().schedule(), Schedule::parse))
+                    .validation(options.integer("validation", t.validationSize(), 0, 59000))
+                    .augment(options.flag("augment"));
+            if (options.has("momentum")) {
+                t = t.momentum(options.fraction("momentum"));
+            }
+            if (options.has("weight-decay")) {
+                t = t.weightDecay(options.nonNegativeNumber("weight-decay"));
+            }
+            return new MlpPlan(recipe.id(), t);
         }
     }
 
@@ -388,18 +363,16 @@ final class TrainCommand {
      * only speed.
      */
     private static Thread warmUp(MlpPlan plan, Backend backend, int threads) {
-        if (WARMUP_STEPS <= 0 || plan.layers() != null) {
+        Trainer t = plan.trainer();
+        if (WARMUP_STEPS <= 0 || t.layerSpec() != null) {
             return null;
         }
-        int[] sizes = new int[plan.hidden().length + 2];
-        sizes[0] = 28 * 28;
-        System.arraycopy(plan.hidden(), 0, sizes, 1, plan.hidden().length);
-        sizes[sizes.length - 1] = LectureModel.DIGITS;
+        int[] sizes = t.network(28, 28).sizes();
         return Thread.ofPlatform().daemon().name("mnist-warmup").start(() -> {
             try (Kernels k = Kernels.create(backend, threads)) {
                 // the sizes of MNIST's sets (the data loads meanwhile): only their remainders matter
-                Warmup.minibatch(k, sizes, plan.activation(), plan.settings(), 28, WARMUP_STEPS,
-                        60_000 - plan.validation(), plan.validation(), 10_000);
+                Warmup.minibatch(k, sizes, t.activation(), t.settings(), 28, WARMUP_STEPS,
+                        60_000 - t.validationSize(), t.validationSize(), 10_000);
             } catch (RuntimeException e) {
                 // only speed is lost
             }
@@ -407,32 +380,23 @@ final class TrainCommand {
     }
 
     /** Trains the mlp on the one training set in {@code trainSet}, which it takes out of the list. */
-    private Trained trainMlp(MlpPlan plan, List<LabeledImages> trainSet, Kernels kernels, RandomSource random, String setup,
+    private Trained trainMlp(MlpPlan plan, List<LabeledImages> trainSet, Kernels kernels, String setup,
                              Progress progress, RunFiles files, Thread warmup) throws UsageException, IOException {
         LabeledImages all = trainSet.removeFirst();
-        int[] sizes = new int[plan.hidden().length + 2];
-        sizes[0] = all.features();
-        System.arraycopy(plan.hidden(), 0, sizes, 1, plan.hidden().length);
-        sizes[sizes.length - 1] = LectureModel.DIGITS;
-        Network network;
-        try {
-            network = plan.layers() == null ? new Network(sizes, plan.activation(), Output.SOFTMAX)
-                    : Network.parse(plan.layers(), 1, all.rows(), all.cols(), LectureModel.DIGITS, plan.activation());
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new UsageException(NAME, "--layers " + plan.layers() + " on images of " + all.rows() + "x" + all.cols()
-                    + ": " + e.getMessage());
-        }
-        plan.init().initialise(network, random);
-
-        // The validation set: the last images of a seeded shuffle of the training set.
-        if (plan.validation() >= all.size()) {
+        Trainer trainer = plan.trainer();
+        if (trainer.validationSize() >= all.size()) {
             throw new UsageException(NAME, "--validation must be below " + all.size() + ", the size of the training set");
         }
-        int[] shuffle = random.permutation(all.size());
-        int trainSize = all.size() - plan.validation();
-        LabeledImages train = all.select(shuffle, 0, trainSize);
-        LabeledImages validation = all.select(shuffle, trainSize, all.size());
-        all = null;   // 47 MB of MNIST: the two parts above are copies
+        Trainer.Run run;
+        try {
+            run = trainer.start(all);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(NAME, "--" + e.getMessage());
+        }
+        all = null;   // 47 MB of MNIST: the run's training and validation sets are copies
+        Network network = run.network();
+        LabeledImages train = run.train();
+        LabeledImages validation = run.validation();
 
         // While the warm-up finishes: the index of the training images' lit pixels, which the first
         // batch would otherwise wait for.
@@ -445,15 +409,16 @@ final class TrainCommand {
             }
         }
 
-        MinibatchSettings s = plan.settings();
+        MinibatchSettings s = trainer.settings();
+        Augmentation augment = trainer.augmentation();
         curves = reportDir == null ? null : new LearningCurves(kernels, train, validation, LectureModel.DIGITS);
         out.printf("Training " + plan.model() + " (%s, %s, %s init) on %d images, validating on %d: %d epochs, %s, batch %d, "
                         + "learning rate %s (%s)%s, %s%n",
-                network.describe(), plan.activation().id(), plan.init().id(), train.size(), validation.size(),
+                network.describe(), trainer.activation().id(), trainer.initializer().id(), train.size(), validation.size(),
                 s.epochs(), s.optimizer().id(), s.batchSize(), trimmed(s.learningRate()), s.schedule().id(),
                 (s.weightDecay() > 0 ? ", weight decay " + s.weightDecay() : "")
-                        + (plan.augment() != null ? ", augmented (±" + trimmed(plan.augment().degrees()) + "°, ±"
-                        + Math.round(plan.augment().scale() * 100) + "%, ±" + trimmed(plan.augment().shift()) + " px)" : ""),
+                        + (augment != null ? ", augmented (±" + trimmed(augment.degrees()) + "°, ±"
+                        + Math.round(augment.scale() * 100) + "%, ±" + trimmed(augment.shift()) + " px)" : ""),
                 setup);
         out.flush();
         TrainerState resume = files.restore(network, out, s.epochs());
@@ -465,7 +430,7 @@ final class TrainCommand {
         }
         MinibatchTrainer.Result result;
         try {
-            result = new MinibatchTrainer(kernels, s, random).augment(plan.augment()).train(network, train, validation,
+            result = run.train(kernels,
                 new MinibatchTrainer.Listener() {
                     private final long start = System.nanoTime();
 
@@ -507,14 +472,14 @@ final class TrainCommand {
         double[] seconds = result.epochs().stream().mapToDouble(MinibatchTrainer.Epoch::seconds).toArray();
         double[] accuracies = result.epochs().stream().mapToDouble(MinibatchTrainer.Epoch::validationAccuracy).toArray();
         Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("activation", plan.activation().id());
-        metrics.put("init", plan.init().id());
+        metrics.put("activation", trainer.activation().id());
+        metrics.put("init", trainer.initializer().id());
         metrics.put("optimizer", s.optimizer().id());
         metrics.put("learning_rate", Double.parseDouble(Float.toString(s.learningRate())));
         metrics.put("schedule", s.schedule().id());
         metrics.put("batch_size", s.batchSize());
         metrics.put("weight_decay", Double.parseDouble(Float.toString(s.weightDecay())));
-        metrics.put("augment", plan.augment() == null ? "none" : plan.augment().id());
+        metrics.put("augment", augment == null ? "none" : augment.id());
         metrics.put("validation_size", validation.size());
         metrics.put("epochs", s.epochs());
         metrics.put("best_epoch", result.bestEpoch() + 1);

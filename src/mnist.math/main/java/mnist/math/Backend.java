@@ -19,17 +19,40 @@ public enum Backend {
 
     /**
      * The backend to use when none is asked for, decided once per JVM, like Lucene's vectorization
-     * provider: SIMD where the Vector API has vectors of at least 4 floats and the JIT compiles it;
-     * scalar otherwise (narrower vectors, or an interpreter-only JVM, run the Vector API an element at a
-     * time, boxed, far slower than plain Java), with the reason.
+     * provider: SIMD where the Vector API is present, has vectors of at least 4 floats and the JIT
+     * compiles it; scalar otherwise (without the module there are no vectors; narrower vectors, or an
+     * interpreter-only JVM, run the Vector API an element at a time, boxed, far slower than plain Java),
+     * with the reason, which is also logged once ({@link System.Logger} "mnist": INFO when scalar).
      */
     public static Choice preferred() {
         return Preferred.CHOICE;
     }
 
     private static final class Preferred {
-        static final Choice CHOICE = choose(mnist.math.internal.SimdKernels.SPECIES.length(),
-                System.getProperty("java.vm.info", ""));
+        static final Choice CHOICE = chosen();
+
+        private static Choice chosen() {
+            Choice c = vectorApiPresent() ? choose(mnist.math.internal.SimdKernels.SPECIES.length(),
+                    System.getProperty("java.vm.info", "")) : new Choice(SCALAR, MISSING);
+            // one line for an application that embeds mnist; the command line prints its own
+            System.getLogger("mnist").log(c.backend() == SIMD ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
+                    "mnist kernels: " + c.backend().id() + ", " + c.reason());
+            return c;
+        }
+    }
+
+    /** Why {@link #preferred} is scalar when the Vector API's module is not in the JVM. */
+    static final String MISSING = "the module jdk.incubator.vector is not in this JVM (on the class path, run java"
+            + " with --add-modules jdk.incubator.vector to use the Vector API)";
+
+    /**
+     * Whether the Vector API's module is in the JVM: always on the module path (mnist.math requires it);
+     * on the class path only if the JVM was started with {@code --add-modules jdk.incubator.vector}.
+     */
+    public static boolean vectorApiPresent() {
+        Module self = Backend.class.getModule();
+        ModuleLayer layer = self.isNamed() && self.getLayer() != null ? self.getLayer() : ModuleLayer.boot();
+        return layer.findModule("jdk.incubator.vector").isPresent();
     }
 
     /** The rule of {@link #preferred}, for a JVM whose preferred float vector has {@code lanes} lanes. */

@@ -13,6 +13,10 @@ final class KernelsFactory {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
+        if (backend == Backend.SIMD && !Backend.vectorApiPresent()) {
+            throw new IllegalStateException("the simd backend needs the Vector API: " + Backend.MISSING
+                    + "; or use the scalar backend");
+        }
         return switch (backend) {
             case SIMD -> new SimdKernels(threads);
             case SCALAR -> new ScalarKernels(threads);

@@ -50,6 +50,14 @@ public final class Classifier {
         return new Classifier(copy, Objects.requireNonNull(backend, "backend"));
     }
 
+    /**
+     * Saves the model to {@code file} (see {@link ModelFile#save}): written to a temporary file beside it,
+     * then moved into place, so that a failure leaves any existing file as it was.
+     */
+    public void save(Path file) throws ModelFileException {
+        ModelFile.save(model, file);
+    }
+
     /** Loads a model file (see {@link ModelFile}), to run on {@link Backend#preferred}'s backend. */
     public static Classifier load(Path file) throws ModelFileException {
         return new Classifier(ModelFile.load(file), Backend.preferred().backend());
@@ -100,7 +108,10 @@ public final class Classifier {
         return model.metadata();
     }
 
-    /** Classifies one image of {@link #inputSize()} pixels in [0, 1], row-major, ink 1 and background 0. */
+    /**
+     * Classifies one image of {@link #inputSize()} pixels in [0, 1], row-major, ink 1 and background 0;
+     * see {@link #predictBatch}.
+     */
     public Prediction predict(float[] pixels) {
         checkLength(pixels.length, 1);
         return predictBatch(pixels, 1)[0];
@@ -119,12 +130,21 @@ public final class Classifier {
         return predict(pixels);
     }
 
-    /** Classifies n images, {@code images (n, inputSize())} row-major. */
+    /**
+     * Classifies n images, {@code images (n, inputSize())} row-major, each pixel in [0, 1] (ink 1); a pixel
+     * outside, or NaN, is refused with an IllegalArgumentException that names it.
+     */
     public Prediction[] predictBatch(float[] images, int n) {
         if (n < 0) {
             throw new IllegalArgumentException("negative image count " + n);
         }
         checkLength(images.length, n);
+        for (int i = 0; i < images.length; i++) {
+            if (!(images[i] >= 0f && images[i] <= 1f)) { // also NaN
+                throw new IllegalArgumentException("pixel " + i % inputSize() + " of image " + i / inputSize() + " is "
+                        + images[i] + ", outside [0, 1] (raw values 0..255: use predict(int[]))");
+            }
+        }
         Network network = model.network();
         int inputs = network.inputSize();
         int outputs = network.outputSize();

@@ -140,6 +140,13 @@ public final class MinibatchTrainer {
                          java.util.function.ToDoubleFunction<Network> validationAccuracy,
                          Listener listener, TrainerState resume, EpochEnd epochEnd) {
         int features = network.inputSize();
+        if (n < 1) {
+            throw new IllegalArgumentException("no training samples");
+        }
+        if (resume == null && allZero(network.parameters())) {
+            throw new IllegalArgumentException("the network " + network.describe() + " has all its parameters at 0,"
+                    + " so it cannot learn: initialise it first (e.g. Initializer.HE.initialise(network, random))");
+        }
         int batch = Math.min(settings.batchSize(), n);
         int batches = (n + batch - 1) / batch;
         TrainingLayout layout = TrainingLayout.choose(network, kernels,
@@ -257,5 +264,14 @@ public final class MinibatchTrainer {
             correct += predicted[i] == classes[i] ? 1 : 0;
         }
         return (double) correct / classes.length;
+    }
+
+    private static boolean allZero(float[] values) {
+        for (float v : values) {
+            if (v != 0f) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -3,6 +3,7 @@ package mnist.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
@@ -63,6 +64,15 @@ class ClassifierTest {
         }
         assertThrows(IllegalArgumentException.class, () -> classifier.predict(new float[783]));
         assertThrows(IllegalArgumentException.class, () -> classifier.predict(new int[] {256}));
+        // pixels left at 0..255, or NaN, would give confident nonsense: refused, the pixel named
+        float[] raw = new float[784 * 2];
+        raw[784 + 300] = 255f;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> classifier.predictBatch(raw, 2));
+        assertEquals("pixel 300 of image 1 is 255.0, outside [0, 1] (raw values 0..255: use predict(int[]))", e.getMessage());
+        float[] nan = new float[784];
+        nan[5] = Float.NaN;
+        e = assertThrows(IllegalArgumentException.class, () -> classifier.predict(nan));
+        assertTrue(e.getMessage().startsWith("pixel 5 of image 0 is NaN"), e.getMessage());
     }
 
     @Test
