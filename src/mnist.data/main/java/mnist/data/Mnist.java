@@ -10,12 +10,15 @@ import java.util.List;
  * An MNIST-shaped data set: the files' own split into {@link #train()} (60,000 images for MNIST)
  * and {@link #test()} (10,000), 28x28 pixels, labels 0 to 9.
  *
- * <p>{@link #loadBundled()} reads the copy of MNIST inside this module; {@link #load(Path)} reads
- * any directory laid out the same way, e.g. Fashion-MNIST.
+ * <p>{@link #loadBundled()} reads the copy of MNIST in the module {@code mnist.dataset} (artifact
+ * {@code dev.mnist:mnist.dataset}); {@link #load(Path)} reads any directory laid out the same way, e.g.
+ * Fashion-MNIST.
  */
 public final class Mnist {
     private static final String BUNDLED_SOURCE = "bundled MNIST";
-    private static final String BUNDLED_DIRECTORY = "bundled/";
+    /** The module, artifact and resource directory of the bundled files. */
+    private static final String BUNDLED_MODULE = "mnist.dataset";
+    private static final String BUNDLED_DIRECTORY = "mnist/dataset/";
 
     /** The standard file names, without the optional {@code .gz}. */
     private enum DataFile {
@@ -42,8 +45,10 @@ public final class Mnist {
     }
 
     /**
-     * Reads the MNIST copy bundled in this module (it works from any working directory and inside a
-     * jlink image) and checks its unpacked content against the bundled SHA256SUMS.
+     * Reads the MNIST copy of the module {@code mnist.dataset} (it works from any working directory and
+     * inside a jlink image) and checks its unpacked content against the bundled SHA256SUMS. On the module
+     * path that module must be resolved ({@code requires mnist.dataset}, or {@code --add-modules
+     * mnist.dataset}); on the class path its jar must be there. Without it, a DatasetException says so.
      */
     public static Mnist loadBundled() throws DatasetException {
         Sha256Sums sums;
@@ -175,10 +180,22 @@ public final class Mnist {
     }
 
     private static InputStream openBundled(String resource) throws DatasetException {
-        InputStream in = Mnist.class.getResourceAsStream(BUNDLED_DIRECTORY + resource);
+        String name = BUNDLED_DIRECTORY + resource;
+        ModuleLayer layer = Mnist.class.getModule().getLayer();
+        java.util.Optional<Module> module = (layer != null ? layer : ModuleLayer.boot()).findModule(BUNDLED_MODULE);
+        InputStream in;
+        try {
+            in = module.isPresent() ? module.get().getResourceAsStream(name)
+                    : Mnist.class.getClassLoader() == null ? null : Mnist.class.getClassLoader().getResourceAsStream(name);
+        } catch (IOException e) {
+            throw new DatasetException(displayBundled(resource), "cannot read: " + e, e);
+        }
         if (in == null) {
-            throw new DatasetException(displayBundled(resource),
-                    "missing from the module's resources (" + BUNDLED_DIRECTORY + resource + ")");
+            throw new DatasetException(displayBundled(resource), module.isPresent()
+                    ? "missing from the module " + BUNDLED_MODULE + " (" + name + ")"
+                    : "the bundled MNIST is not here: it is the module " + BUNDLED_MODULE + " (Maven: dev.mnist:"
+                    + BUNDLED_MODULE + "); put it on the class path, or on the module path with 'requires "
+                    + BUNDLED_MODULE + "' or --add-modules " + BUNDLED_MODULE);
         }
         return in;
     }

@@ -53,8 +53,13 @@ class MnistDirectoryTest {
         }
     }
 
-    private static InputStream bundled(String name) {
-        return Mnist.class.getResourceAsStream("bundled/" + name);
+    private static InputStream bundled(String name) throws java.io.IOException {
+        // the tests have the data's jar on the class path (surefire puts there what mnist.data does not require)
+        InputStream in = ClassLoader.getSystemResourceAsStream("mnist/dataset/" + name);
+        if (in == null) {
+            throw new java.io.FileNotFoundException("mnist/dataset/" + name + " is not on the class path");
+        }
+        return in;
     }
 
     private static void assertSame(LabeledImages expected, LabeledImages actual) {

@@ -33,7 +33,7 @@ class ClassPathTest {
 
     private static Run run(Path dir, List<String> jvmOptions, String... args) throws Exception {
         String classPath = String.join(File.pathSeparator, location(DigitApp.class), location(mnist.model.Classifier.class),
-                location(Backend.class), location(Mnist.class));
+                location(Backend.class), location(Mnist.class)); // not the bundled data's jar
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -69,5 +69,15 @@ class ClassPathTest {
         assertEquals(0, vector.exit(), vector.err());
         assertEquals(plain.out(), vector.out());
         assertFalse(vector.err().contains("mnist kernels: scalar"), vector.err());
+    }
+
+    /** An application that trains on the bundled MNIST but left its artifact out is told which one to add. */
+    @Test
+    void withoutTheDataArtifactTheErrorNamesIt(@TempDir Path dir) throws Exception {
+        Run r = run(dir, List.of());
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.err().contains("the bundled MNIST is not here: it is the module mnist.dataset (Maven:"
+                + " dev.mnist:mnist.dataset); put it on the class path, or on the module path with 'requires"
+                + " mnist.dataset' or --add-modules mnist.dataset"), r.err());
     }
 }
