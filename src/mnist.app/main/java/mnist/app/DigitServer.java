@@ -258,6 +258,8 @@ final class DigitServer implements AutoCloseable {
         Prediction p = classifier.predict(pixels);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("digit", p.label());
+        answer.put("class", p.className());
+        answer.put("classes", classifier.classNames());
         answer.put("confidence", round(p.confidence(), 1e6));
         double[] probabilities = new double[p.probabilities().length];
         for (int c = 0; c < probabilities.length; c++) {

@@ -67,7 +67,10 @@ final class TrainCommand {
               --seed S            seed of the generator, 0 to 4294967295                      [1]
               --backend NAME      simd (Vector API) or scalar  [simd where it pays]
               --threads N         worker threads                                  [all cores: %d]
-              --data DIR          a directory with the four MNIST IDX files (.gz or not)   [bundled]
+              --data DIR          a directory with the four MNIST IDX files (.gz or not), and
+                                  optionally classes.txt: the classes' names, one per line  [bundled]
+              --classes NAMES     the ten classes' names by label, comma-separated, e.g.
+                                  T-shirt,Trouser,...  [the data's classes.txt, else 0,1,...,9]
               --save FILE         save the trained model (for mnist evaluate, predict, and the API)
               --metrics-out FILE  write the run's numbers as JSON
               --report DIR        write DIR/report.html (charts, confusion matrix, mistakes), loss.png
@@ -114,7 +117,8 @@ final class TrainCommand {
             """;
 
     private static final Set<String> COMMON = Set.of("model", "epochs", "lr", "rng", "seed", "backend", "threads",
-            "data", "metrics-out", "show-index", "hidden", "save", "progress", "checkpoint", "resume", "report");
+            "data", "metrics-out", "show-index", "hidden", "save", "progress", "checkpoint", "resume", "report",
+            "classes");
     private static final Set<String> MLP_ONLY = Set.of("layers", "activation", "init", "optimizer", "momentum", "batch",
             "weight-decay", "schedule", "validation");
     private static final Set<String> LECTURE_ONLY = Set.of("digit");
@@ -179,11 +183,20 @@ final class TrainCommand {
         MlpPlan mlp = lecture == null ? MlpPlan.parse(options, Trainer.Recipe.find(modelName), rngKind, seed) : null;
         LecturePlan plan = lecture == null ? null : LecturePlan.parse(options, lecture);
 
+        List<String> classOption = null;
+        if (options.has("classes")) {
+            try {
+                classOption = Mnist.checkClassNames(List.of(options.string("classes", "").split(",", -1)));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(NAME, "--classes: " + e.getMessage());
+            }
+        }
         boolean profile = options.flag("profile");
         Thread warmup = mlp == null || options.has("resume") ? null : warmUp(mlp, backend, threads);
         Mnist data = DataOption.load(options, out);
         LabeledImages test = data.test();
         String source = data.source();
+        List<String> classes = classOption != null ? classOption : data.classNames();
         // The training set goes to the trainer alone: once it has made its shuffled copy, the original can go.
         List<LabeledImages> trainSet = new java.util.ArrayList<>(List.of(data.train()));
         data = null;
@@ -195,8 +208,8 @@ final class TrainCommand {
             String setup = backend.id() + " backend on " + threads + " thread" + (threads == 1 ? "" : "s")
                     + ", " + rngKind + " generator seed " + seed;
             Trained trained = mlp != null
-                    ? trainMlp(mlp, trainSet, kernels, setup, progress, files, warmup)
-                    : trainLecture(plan, trainSet.removeFirst(), kernels, random, setup, progress, files);
+                    ? trainMlp(mlp, trainSet, classes, kernels, setup, progress, files, warmup)
+                    : trainLecture(plan, trainSet.removeFirst(), classes, kernels, random, setup, progress, files);
             if (kernels instanceof ProfiledKernels p) {
                 p.print(out, trained.network().describe() + ", epochs after the first, " + setup);
                 out.println();
@@ -217,8 +230,8 @@ final class TrainCommand {
                     about.put(key, String.valueOf(metrics.get(key)));
                 }
                 about.put("saved", java.time.Instant.now().toString());
-                RunFiles.saveModel(trained.digit() >= 0 ? SavedModel.binary(trained.network(), trained.digit(), about)
-                        : SavedModel.digits(trained.network(), about), saveTo);
+                RunFiles.saveModel(new SavedModel(trained.network(), test.rows(), test.cols(), SavedModel.MNIST_PIXEL_SCALE,
+                        trained.digit(), trained.classNames(), about), saveTo);
                 out.println("Model saved to " + saveTo);
             }
             if (metricsOut != null) {
@@ -250,7 +263,8 @@ final class TrainCommand {
         }
     }
 
-    private Trained trainLecture(LecturePlan plan, LabeledImages all, Kernels kernels, RandomSource random, String setup,
+    private Trained trainLecture(LecturePlan plan, LabeledImages all, List<String> classes, Kernels kernels,
+                                 RandomSource random, String setup,
                                  Progress progress, RunFiles files) throws UsageException, IOException {
         LectureModel model = plan.model();
         LectureModel.Start start = model.initialise(random, all.size(), all.features(), plan.hidden());
@@ -298,7 +312,7 @@ final class TrainCommand {
         metrics.put("final_loss", history.finalLoss());
         metrics.put("losses", history.losses());
         metrics.put("seconds_per_epoch", history.secondsPerEpoch());
-        List<String> names = model.isBinary() ? List.of("not " + plan.digit(), Integer.toString(plan.digit())) : digitNames();
+        List<String> names = model.isBinary() ? List.of("not " + classes.get(plan.digit()), classes.get(plan.digit())) : classes;
         return new Trained(network, names, model.isBinary() ? plan.digit() : -1, metrics, history.medianSecondsPerEpoch());
     }
 
@@ -380,7 +394,7 @@ final class TrainCommand {
     }
 
     /** Trains the mlp on the one training set in {@code trainSet}, which it takes out of the list. */
-    private Trained trainMlp(MlpPlan plan, List<LabeledImages> trainSet, Kernels kernels, String setup,
+    private Trained trainMlp(MlpPlan plan, List<LabeledImages> trainSet, List<String> classes, Kernels kernels, String setup,
                              Progress progress, RunFiles files, Thread warmup) throws UsageException, IOException {
         LabeledImages all = trainSet.removeFirst();
         Trainer trainer = plan.trainer();
@@ -487,7 +501,7 @@ final class TrainCommand {
         metrics.put("validation_accuracy", accuracies);
         metrics.put("seconds_per_epoch", seconds);
         TrainingHistory history = new TrainingHistory(losses, seconds);
-        return new Trained(network, digitNames(), -1, metrics, history.medianSecondsPerEpoch());
+        return new Trained(network, classes, -1, metrics, history.medianSecondsPerEpoch());
     }
 
     private static String epochLine(MinibatchTrainer.Epoch e, int epochs) {
@@ -523,14 +537,6 @@ final class TrainCommand {
         metrics.put("confusion_matrix", new ArrayList<>(List.of(matrix.rows())));
         metrics.put("median_seconds_per_epoch", trained.medianSecondsPerEpoch());
         return evaluation;
-    }
-
-    private static List<String> digitNames() {
-        List<String> names = new ArrayList<>();
-        for (int d = 0; d < LectureModel.DIGITS; d++) {
-            names.add(Integer.toString(d));
-        }
-        return names;
     }
 
     private static String rngKind(String name) {

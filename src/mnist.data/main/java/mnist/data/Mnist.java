@@ -34,14 +34,26 @@ public final class Mnist {
         }
     }
 
+    /**
+     * The optional file of class names in a data directory: UTF-8, one name per line, line i naming label
+     * i, exactly {@value LabeledImages#CLASSES} lines (a last newline is optional); each name 1 to
+     * {@value #MAX_CLASS_NAME} characters, without control characters, different from the others. E.g.
+     * Fashion-MNIST's {@code T-shirt/top}, {@code Trouser}, ... Without it the classes are the digits.
+     */
+    public static final String CLASS_NAMES_FILE = "classes.txt";
+    /** The longest class name. */
+    public static final int MAX_CLASS_NAME = 40;
+
     private final String source;
     private final LabeledImages train;
     private final LabeledImages test;
+    private final List<String> classNames;
 
-    private Mnist(String source, LabeledImages train, LabeledImages test) {
+    private Mnist(String source, LabeledImages train, LabeledImages test, List<String> classNames) {
         this.source = source;
         this.train = train;
         this.test = test;
+        this.classNames = classNames;
     }
 
     /**
@@ -74,7 +86,7 @@ public final class Mnist {
             }
             sums.verifyContent(arrays[file.ordinal()], file.fileName);
         }
-        return of(BUNDLED_SOURCE, arrays);
+        return of(BUNDLED_SOURCE, arrays, digitNames());
     }
 
     /**
@@ -99,12 +111,18 @@ public final class Mnist {
                 sums.verifyContent(arrays[file.ordinal()], file.fileName);
             }
         }
-        return of(directory.toString(), arrays);
+        Path namesFile = directory.resolve(CLASS_NAMES_FILE);
+        return of(directory.toString(), arrays, Files.exists(namesFile) ? readClassNames(namesFile) : digitNames());
     }
 
     /** Where the data came from: {@code bundled MNIST} or the directory. */
     public String source() {
         return source;
+    }
+
+    /** The names of the classes, indexed by label: from the directory's {@value #CLASS_NAMES_FILE}, or "0".."9". */
+    public List<String> classNames() {
+        return classNames;
     }
 
     /** The training split, in the files' order. */
@@ -124,7 +142,7 @@ public final class Mnist {
     }
 
     /** Checks the arrays' shapes and labels against each other, then converts them. */
-    private static Mnist of(String source, IdxArray[] arrays) throws DatasetException {
+    private static Mnist of(String source, IdxArray[] arrays, List<String> classNames) throws DatasetException {
         IdxArray trainImages = arrays[DataFile.TRAIN_IMAGES.ordinal()];
         IdxArray trainLabels = arrays[DataFile.TRAIN_LABELS.ordinal()];
         IdxArray testImages = arrays[DataFile.TEST_IMAGES.ordinal()];
@@ -142,7 +160,7 @@ public final class Mnist {
         arrays[DataFile.TRAIN_IMAGES.ordinal()] = null;
         trainImages = null;
         LabeledImages test = LabeledImages.fromIdx(source + " test", testImages, testLabels);
-        return new Mnist(source, train, test);
+        return new Mnist(source, train, test, classNames);
     }
 
     private static void checkSplit(IdxArray images, IdxArray labels) throws DatasetException {
@@ -165,6 +183,69 @@ public final class Mnist {
                         + " is outside 0.." + (LabeledImages.CLASSES - 1));
             }
         }
+    }
+
+    /** "0" to "9": the classes of MNIST. */
+    public static List<String> digitNames() {
+        List<String> names = new java.util.ArrayList<>();
+        for (int d = 0; d < LabeledImages.CLASSES; d++) {
+            names.add(Integer.toString(d));
+        }
+        return List.copyOf(names);
+    }
+
+    /** Reads and checks a {@value #CLASS_NAMES_FILE} (see there). */
+    public static List<String> readClassNames(Path file) throws DatasetException {
+        String text;
+        try {
+            if (Files.size(file) > 64 * 1024) {
+                throw new DatasetException(file.toString(), "too large for a list of class names (over 64 KB)");
+            }
+            text = new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new DatasetException(file.toString(), "cannot read: " + e.getMessage(), e);
+        }
+        List<String> lines = List.of(text.split("\r?\n", -1));
+        if (!lines.isEmpty() && lines.getLast().isEmpty()) {
+            lines = lines.subList(0, lines.size() - 1);
+        }
+        try {
+            return checkClassNames(lines);
+        } catch (IllegalArgumentException e) {
+            throw new DatasetException(file.toString(), e.getMessage());
+        }
+    }
+
+    /**
+     * Checks a list of class names (see {@link #CLASS_NAMES_FILE}) and returns it unmodifiable; the
+     * IllegalArgumentException names the line (1-based) and the problem.
+     */
+    public static List<String> checkClassNames(List<String> names) {
+        if (names.size() != LabeledImages.CLASSES) {
+            throw new IllegalArgumentException(names.size() + " class names, expected " + LabeledImages.CLASSES
+                    + " (one per label 0.." + (LabeledImages.CLASSES - 1) + ")");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            String where = "class name " + (i + 1) + " (label " + i + ")";
+            if (name.isBlank()) {
+                throw new IllegalArgumentException(where + " is empty");
+            }
+            if (!name.equals(name.strip())) {
+                throw new IllegalArgumentException(where + " '" + name + "' starts or ends with a space");
+            }
+            if (name.length() > MAX_CLASS_NAME) {
+                throw new IllegalArgumentException(where + " is " + name.length() + " characters, more than " + MAX_CLASS_NAME);
+            }
+            if (name.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException(where + " holds a control character");
+            }
+            if (!seen.add(name)) {
+                throw new IllegalArgumentException(where + " '" + name + "' appears twice");
+            }
+        }
+        return List.copyOf(names);
     }
 
     /** The plain file if present, else the gzipped one; an error names both if neither exists. */

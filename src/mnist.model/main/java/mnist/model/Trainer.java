@@ -1,6 +1,7 @@
 package mnist.model;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -88,10 +89,11 @@ public final class Trainer {
     private final Backend backend;      // null: Backend.preferred()
     private final int threads;
     private final Consumer<MinibatchTrainer.Epoch> onEpoch;
+    private final List<String> classes; // null: the data set's (fit(Mnist)), else the digits
 
     private Trainer(Recipe recipe, int[] hidden, String layers, Activation activation, Initializer init,
                     MinibatchSettings settings, int validation, Augmentation augmentation, String rng, long seed,
-                    Backend backend, int threads, Consumer<MinibatchTrainer.Epoch> onEpoch) {
+                    Backend backend, int threads, Consumer<MinibatchTrainer.Epoch> onEpoch, List<String> classes) {
         this.recipe = recipe;
         this.hidden = hidden;
         this.layers = layers;
@@ -105,12 +107,13 @@ public final class Trainer {
         this.backend = backend;
         this.threads = threads;
         this.onEpoch = onEpoch;
+        this.classes = classes;
     }
 
     /** The recipe's trainer, with its defaults (the numpy generator, seed 1, all cores). */
     public static Trainer of(Recipe recipe) {
         return new Trainer(recipe, MLP_HIDDEN, recipe.layers, Activation.RELU, null, recipe.settings, recipe.validation,
-                null, "numpy", 1, null, Runtime.getRuntime().availableProcessors(), null);
+                null, "numpy", 1, null, Runtime.getRuntime().availableProcessors(), null, null);
     }
 
     /** {@code mnist train}'s default: a multilayer perceptron, 784-256-128-10 (see {@link Recipe#MLP}). */
@@ -132,7 +135,7 @@ public final class Trainer {
                          int validation, Augmentation augmentation, String rng, long seed, Backend backend, int threads,
                          Consumer<MinibatchTrainer.Epoch> onEpoch) {
         return new Trainer(recipe, hidden, layers, activation, init, settings, validation, augmentation, rng, seed,
-                backend, threads, onEpoch);
+                backend, threads, onEpoch, classes);
     }
 
     private Trainer with(MinibatchSettings s) {
@@ -293,6 +296,21 @@ public final class Trainer {
                 Objects.requireNonNull(listener, "onEpoch"));
     }
 
+    /**
+     * The names of the classes, by label (10, see {@link Mnist#checkClassNames}), for the model and its
+     * predictions; by default the data set's ({@link Mnist#classNames()}) or the digits.
+     */
+    public Trainer classNames(List<String> names) {
+        List<String> checked;
+        try {
+            checked = Mnist.checkClassNames(java.util.Objects.requireNonNull(names, "classNames"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("classNames: " + e.getMessage(), e);
+        }
+        return new Trainer(recipe, hidden, layers, activation, init, settings, validation, augmentation, rng, seed,
+                backend, threads, onEpoch, checked);
+    }
+
     // ---- what the settings are -------------------------------------------------------------------
 
     public Recipe recipe() {
@@ -345,11 +363,19 @@ public final class Trainer {
         return threads;
     }
 
+    /** The class names set by {@link #classNames}, or null for the data set's. */
+    public List<String> classNameSetting() {
+        return classes;
+    }
+
     // ---- fitting ---------------------------------------------------------------------------------
 
-    /** Trains on MNIST's training set (the validation images held out of it) and returns the model. */
+    /**
+     * Trains on the data set's training set (the validation images held out of it) and returns the
+     * model, whose classes are the data set's names unless {@link #classNames} set others.
+     */
     public Classifier fit(Mnist data) {
-        return fit(data.train());
+        return fit(data.train(), classes != null ? classes : data.classNames());
     }
 
     /**
@@ -357,6 +383,10 @@ public final class Trainer {
      * backend and threads set here; the classifier it returns runs on the same backend.
      */
     public Classifier fit(LabeledImages train) {
+        return fit(train, classes != null ? classes : Mnist.digitNames());
+    }
+
+    private Classifier fit(LabeledImages train, List<String> names) {
         Run run = start(train);
         Consumer<MinibatchTrainer.Epoch> each = onEpoch;
         try (Kernels kernels = Kernels.create(backendChoice(), threads)) {
@@ -376,7 +406,8 @@ public final class Trainer {
         about.put("rng", rng);
         about.put("seed", Long.toString(seed));
         about.put("data", train.name());
-        return Classifier.of(SavedModel.digits(run.network(), about), backendChoice());
+        return Classifier.of(new SavedModel(run.network(), train.rows(), train.cols(), SavedModel.MNIST_PIXEL_SCALE, -1,
+                names, about), backendChoice());
     }
 
     /**

@@ -105,6 +105,9 @@ class TrainerTest {
         SavedModel saved = ModelFile.load(file);
         assertArrayEquals(network.parameters(), saved.network().parameters());
         assertEquals("784-24-10", Classifier.load(file).describe());
+        assertEquals(Mnist.digitNames(), fitted.classNames());
+        List<String> names = List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
+        assertEquals(names, Trainer.mlp().hidden(8).epochs(1).validation(0).classNames(names).fit(slice.head(200)).classNames());
         float[] image = slice.image(0);
         assertEquals(Classifier.of(SavedModel.digits(network, java.util.Map.of())).predict(image).label(),
                 fitted.predict(image).label());
@@ -122,6 +125,10 @@ class TrainerTest {
         assertMessage("hidden", () -> Trainer.mlp().hidden(0));
         assertMessage("layers conv3x4,pool9", () -> Trainer.mlp().layers("conv3x4,pool9"));
         assertMessage("validation", () -> Trainer.mlp().validation(-1));
+        assertMessage("classNames: 9 class names, expected 10", () -> Trainer.mlp().classNames(List.of("a", "b", "c", "d", "e",
+                "f", "g", "h", "i")));
+        assertMessage("classNames: class name 2 (label 1) 'a' appears twice", () -> Trainer.mlp().classNames(List.of("a",
+                "a", "c", "d", "e", "f", "g", "h", "i", "j")));
         assertMessage("validation must be below 1500", () -> Trainer.mlp().fit(slice));
         assertMessage("layers conv5x8:valid,pool2,conv5x8:valid,pool2 on images of 12x12",
                 () -> Trainer.mlp().layers("conv5x8:valid,pool2,conv5x8:valid,pool2")
