@@ -370,6 +370,8 @@ final class TrainCommand {
 
     /** Steps of the warm-up run while the data loads (see {@link Warmup}). */
     static final int WARMUP_STEPS = Integer.getInteger("mnist.warmup.steps", 192);
+    /** A convolutional network's warm-up takes WARMUP_STEPS / this many steps. */
+    static final int CONV_WARMUP_DIVISOR = Integer.getInteger("mnist.warmup.conv.divisor", 6);
 
     /**
      * Starts the JIT's warm-up on a second thread: a throwaway copy of the network, trained on synthetic
@@ -378,15 +380,15 @@ final class TrainCommand {
      */
     private static Thread warmUp(MlpPlan plan, Backend backend, int threads) {
         Trainer t = plan.trainer();
-        if (WARMUP_STEPS <= 0 || t.layerSpec() != null) {
+        // a convolutional step is heavier: fewer steps compile its kernels as well
+        int steps = t.layerSpec() == null ? WARMUP_STEPS : WARMUP_STEPS / CONV_WARMUP_DIVISOR;
+        if (steps <= 0) {
             return null;
         }
-        int[] sizes = t.network(28, 28).sizes();
         return Thread.ofPlatform().daemon().name("mnist-warmup").start(() -> {
             try (Kernels k = Kernels.create(backend, threads)) {
                 // the sizes of MNIST's sets (the data loads meanwhile): only their remainders matter
-                Warmup.minibatch(k, sizes, t.activation(), t.settings(), 28, WARMUP_STEPS,
-                        60_000 - t.validationSize(), t.validationSize(), 10_000);
+                Warmup.minibatch(k, t, 28, steps, 60_000 - t.validationSize(), t.validationSize(), 10_000);
             } catch (RuntimeException e) {
                 // only speed is lost
             }

@@ -8,8 +8,8 @@ import mnist.math.random.RandomSource;
 /**
  * Gets the JIT's work done before the real data arrives. The Vector API is fast only once C2 has
  * compiled a kernel; before that, every vector is an object, and the first epoch of a run used to take
- * four times as long as the others. A warm-up trains a throwaway copy of the network, with the same
- * shapes and settings, on synthetic digit-like images (about 19% of the pixels lit, in the middle of the
+ * four times as long as the others. A warm-up trains a throwaway copy of the network (a perceptron or a
+ * convolutional network), with the same shapes and settings, on synthetic digit-like images (about 19% of the pixels lit, in the middle of the
  * image), so that the kernels, the step and the validation run often enough to be compiled: a caller
  * runs it on a second thread while the data loads. It changes nothing that the real run computes.
  *
@@ -24,22 +24,21 @@ public final class Warmup {
     }
 
     /**
-     * Trains a copy of a network of {@code sizes} ({@code activation}, softmax output) with
-     * {@code settings} (its epochs replaced) for about {@code steps} steps on synthetic images of
-     * {@code side x side} pixels, with the given kernels, then classifies a synthetic test set. The real
-     * run's expected sizes (its training, validation and test sets) give the warm-up the same short
-     * last batch and the same short last chunk of images to classify, so that the code for those is
-     * compiled too, not met for the first time at the end of the first epoch. Returns the seconds it took.
+     * Trains a copy of {@code trainer}'s network for images of {@code side x side} pixels, with its
+     * settings (its epochs replaced), for about {@code steps} steps on synthetic images, with the given
+     * kernels, then classifies a synthetic test set. The real run's expected sizes (its training,
+     * validation and test sets) give the warm-up the same short last batch and the same short last chunk
+     * of images to classify, so that the code for those is compiled too, not met for the first time at
+     * the end of the first epoch. Returns the seconds it took.
      */
-    public static double minibatch(Kernels kernels, int[] sizes, Activation activation, MinibatchSettings settings,
-                                   int side, int steps, int trainSize, int validationSize, int testSize) {
+    public static double minibatch(Kernels kernels, Trainer trainer, int side, int steps, int trainSize,
+                                   int validationSize, int testSize) {
         long start = System.nanoTime();
-        int classes = sizes[sizes.length - 1];
-        int batch = settings.batchSize();
+        int classes = LabeledImages.CLASSES;
+        int batch = trainer.settings().batchSize();
         int first = Math.min(FIRST_BATCH, batch);
-        trainCopy(kernels, sizes, activation, settings, first, first * 8, synthetic(first, side, classes, 4),
-                side, steps / 2);
-        Network network = trainCopy(kernels, sizes, activation, settings, batch, batch * 8 + Math.max(0, trainSize) % batch,
+        trainCopy(kernels, trainer, first, first * 8, synthetic(first, side, classes, 4), side, steps / 2);
+        Network network = trainCopy(kernels, trainer, batch, batch * 8 + Math.max(0, trainSize) % batch,
                 synthetic(likeChunks(validationSize), side, classes, 2), side, steps - steps / 2);
         Predictor.predict(network, kernels, synthetic(likeChunks(testSize), side, classes, 3));
         return (System.nanoTime() - start) / 1e9;
@@ -52,18 +51,20 @@ public final class Warmup {
      * Trains a fresh copy for about {@code steps} steps (at least one epoch) of {@code batch} on {@code n}
      * synthetic images, and returns it.
      */
-    private static Network trainCopy(Kernels kernels, int[] sizes, Activation activation, MinibatchSettings settings,
-                                  int batch, int n, LabeledImages validation, int side, int steps) {
+    private static Network trainCopy(Kernels kernels, Trainer trainer, int batch, int n, LabeledImages validation,
+                                     int side, int steps) {
         int stepsPerEpoch = (n + batch - 1) / batch;
         int epochs = Math.max(1, (steps + stepsPerEpoch - 1) / stepsPerEpoch);
-        LabeledImages train = synthetic(n, side, sizes[sizes.length - 1], 1);
-        Network network = new Network(sizes, activation, Output.SOFTMAX);
+        LabeledImages train = synthetic(n, side, LabeledImages.CLASSES, 1);
+        Network network = trainer.network(side, side);
         RandomSource random = RandomSource.create("java", 1);
-        Initializer.defaultFor(activation).initialise(network, random);
-        MinibatchSettings s = new MinibatchSettings(epochs, batch, settings.optimizer(), settings.learningRate(),
-                settings.momentum(), settings.weightDecay(), settings.schedule());
-        new MinibatchTrainer(kernels, s, random).train(network, train, validation, new MinibatchTrainer.Listener() {
-        }, null, null);
+        trainer.initializer().initialise(network, random);
+        MinibatchSettings t = trainer.settings();
+        MinibatchSettings s = new MinibatchSettings(epochs, batch, t.optimizer(), t.learningRate(), t.momentum(),
+                t.weightDecay(), t.schedule());
+        new MinibatchTrainer(kernels, s, random).augment(trainer.augmentation()).train(network, train, validation,
+                new MinibatchTrainer.Listener() {
+                }, null, null);
         return network;
     }
 
