@@ -28,6 +28,7 @@ public final class Main {
               evaluate evaluate a saved model on the test set
               predict  classify your own digit images (PNG, PGM) or test digits with a saved model
               serve    a web page to draw digits on and watch a saved model classify them
+              export   write a saved model as ONNX, for other runtimes
               bench    time the kernels and a training epoch, SIMD against scalar
 
             Options:
@@ -73,8 +74,9 @@ public final class Main {
                 case "predict" -> new PredictCommand(out).run(rest);
                 case "serve" -> new ServeCommand(out).run(rest);
                 case "bench" -> new BenchCommand(out).run(rest);
+                case "export" -> new ExportCommand(out).run(rest);
                 default -> throw new UsageException("mnist", "unknown command '" + args[0]
-                        + "' (expected train, show, evaluate, predict, serve or bench)");
+                        + "' (expected train, show, evaluate, predict, serve, bench or export)");
             };
         } catch (UsageException e) {
             err.println("mnist: " + e.getMessage());

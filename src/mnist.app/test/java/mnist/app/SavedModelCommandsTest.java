@@ -259,4 +259,37 @@ class SavedModelCommandsTest {
             assertTrue(r.err().contains("--help"), r.err());
         }
     }
+
+    /** mnist export writes the model as ONNX: a protobuf whose graph holds the layers' weights as they are. */
+    @Test
+    void exportWritesOnnx() throws IOException {
+        Path onnx = dir.resolve("m.onnx");
+        Result r = run("export", "--model", modelFile.toString(), "--onnx", onnx.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Written as ONNX to " + onnx), r.out());
+        byte[] bytes = Files.readAllBytes(onnx);
+        assertEquals(0x08, bytes[0]);                        // field 1 (ir_version), a varint
+        assertEquals(7, bytes[1]);                           // IR version 7
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        for (String op : new String[] {"Gemm", "Relu", "Softmax", "dense0.weight", "probabilities", "class_names"}) {
+            assertTrue(text.contains(op), op + " in the file");
+        }
+        // the first layer's weights, little-endian, as raw_data of the tensor dense0.weight
+        float[] w = ModelFile.load(modelFile).network().parameters();
+        ByteBuffer first = ByteBuffer.allocate(4 * 784).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        first.asFloatBuffer().put(w, 0, 784);
+        assertTrue(text.contains(new String(first.array(), StandardCharsets.ISO_8859_1)), "the weights' bytes");
+
+        String[][] cases = {
+            {"export", "--onnx", onnx.toString()}, {"--model FILE is required"},
+            {"export", "--model", modelFile.toString()}, {"--onnx OUT is required"},
+            {"export", "--model", modelFile.toString(), "--onnx", dir.resolve("no/such/dir/m.onnx").toString()},
+            {"does not exist"},
+        };
+        for (int c = 0; c < cases.length; c += 2) {
+            Result bad = run(cases[c]);
+            assertEquals(2, bad.code(), bad.err());
+            assertTrue(bad.err().contains(cases[c + 1][0]), bad.err());
+        }
+    }
 }

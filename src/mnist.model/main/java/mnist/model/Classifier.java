@@ -58,6 +58,11 @@ public final class Classifier {
         ModelFile.save(model, file);
     }
 
+    /** Writes the model as ONNX (see {@link Onnx}) to {@code file}, atomically. */
+    public void exportOnnx(Path file) throws ModelFileException {
+        Onnx.save(model, file);
+    }
+
     /** Loads a model file (see {@link ModelFile}), to run on {@link Backend#preferred}'s backend. */
     public static Classifier load(Path file) throws ModelFileException {
         return new Classifier(ModelFile.load(file), Backend.preferred().backend());
