@@ -233,7 +233,17 @@ public final class ModelFile {
             throw new ModelFileException(name, "empty file, not an mnist model file");
         }
         if (!Arrays.equals(header, 0, magicSeen, MAGIC, 0, magicSeen)) {
-            throw new ModelFileException(name, "not an mnist model file (wrong magic bytes)");
+            if (header[0] == 0x08 && (knownSize < 0 || knownSize <= MAX_BYTES)) {
+                // an ONNX file starts with its IR version, field 1 as a varint
+                byte[] rest = in.readNBytes((int) Math.min(MAX_BYTES, Integer.MAX_VALUE - 8) - header.length + 1);
+                if (header.length + rest.length > MAX_BYTES) {
+                    throw new ModelFileException(name, "larger than the " + MAX_BYTES + " bytes a model may have");
+                }
+                byte[] all = Arrays.copyOf(header, header.length + rest.length);
+                System.arraycopy(rest, 0, all, header.length, rest.length);
+                return Onnx.read(all, name);
+            }
+            throw new ModelFileException(name, "not an mnist model file (wrong magic bytes), nor an ONNX model");
         }
         if (header.length < HEADER) {
             throw new ModelFileException(name, "truncated: " + header.length + " bytes, too short for a model file header");

@@ -173,7 +173,7 @@ class ModelFileTest {
 
     @Test
     void otherFilesAreNotModels(@TempDir Path dir) throws IOException {
-        assertEquals("m.bin: not an mnist model file (wrong magic bytes)",
+        assertEquals("m.bin: not an mnist model file (wrong magic bytes), nor an ONNX model",
                 refused("{\"model\": 1}".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).getMessage());
         Path missing = dir.resolve("none.bin");
         assertEquals(missing + ": no such file", assertThrows(ModelFileException.class, () -> ModelFile.load(missing)).getMessage());
