@@ -369,13 +369,21 @@ public final class Onnx {
         Activation activation = null;
         Output out = Output.SOFTMAX;
         boolean ended = false;
+        // who reads each value: a node reads its first input, and an Add either of its two
+        Map<String, List<Node>> readers = new java.util.HashMap<>();
+        for (Node n : nodes) {
+            List<String> read = n.op().equals("Add") ? n.inputs() : n.inputs().isEmpty() ? List.of() : List.of(n.inputs().getFirst());
+            for (String v : new java.util.LinkedHashSet<>(read)) {
+                readers.computeIfAbsent(v, key -> new ArrayList<>()).add(n);
+            }
+        }
         String cur = input;
         int guard = 0;
         while (!cur.equals(output)) {
             if (++guard > nodes.size()) {
                 throw new IllegalArgumentException("the graph is not a chain from its input to its output");
             }
-            Node n = consumer(nodes, cur);
+            Node n = consumer(readers, cur);
             if (ended) {
                 throw new IllegalArgumentException(n.op() + " after the output layer");
             }
@@ -466,7 +474,7 @@ public final class Onnx {
                         }
                     }
                     if (!flat) {
-                        features = c * h * w;
+                        features = Math.multiplyExact(c, Math.multiplyExact(h, w));
                         if (!channelsLast && c > 1) {
                             // ONNX's rows are (channel, row, column); ours are (row, column, channel)
                             pendingPermutation = new int[features];
@@ -510,7 +518,7 @@ public final class Onnx {
                     if (n.op().equals("Gemm") && n.inputs().size() > 2) {
                         bias = vector(constant(constants, n, 2, "Gemm bias"), o);
                     } else if (n.op().equals("MatMul")) {
-                        Node add = consumer(nodes, n.outputs().getFirst());
+                        Node add = consumer(readers, n.outputs().getFirst());
                         if (add.op().equals("Add")) {
                             int which = add.inputs().get(0).equals(n.outputs().getFirst()) ? 1 : 0;
                             Tensor t = constants.get(add.inputs().get(which));
@@ -598,21 +606,15 @@ public final class Onnx {
         return new SavedModel(network, height, width, SavedModel.MNIST_PIXEL_SCALE, digit, names, metadata);
     }
 
-    private static Node consumer(List<Node> nodes, String value) {
-        Node found = null;
-        for (Node n : nodes) {
-            if (!n.inputs().isEmpty() && n.inputs().getFirst().equals(value)
-                    || n.op().equals("Add") && n.inputs().contains(value)) {
-                if (found != null) {
-                    throw new IllegalArgumentException("the value " + value + " feeds two nodes (mnist reads chains)");
-                }
-                found = n;
-            }
+    private static Node consumer(Map<String, List<Node>> readers, String value) {
+        List<Node> found = readers.getOrDefault(value, List.of());
+        if (found.size() > 1) {
+            throw new IllegalArgumentException("the value " + value + " feeds " + found.size() + " nodes (mnist reads chains)");
         }
-        if (found == null) {
+        if (found.isEmpty()) {
             throw new IllegalArgumentException("nothing reads the value " + value + " on the way to the output");
         }
-        return found;
+        return found.getFirst();
     }
 
     private static Tensor constant(Map<String, Tensor> constants, Node n, int index, String what) {

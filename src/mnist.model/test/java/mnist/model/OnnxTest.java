@@ -99,4 +99,40 @@ class OnnxTest {
         ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.load(file));
         assertTrue(e.getMessage().contains("operator Gelu is not supported (mnist reads Gemm, MatMul"), e.getMessage());
     }
+
+    /** Damaged files of every kind (bytes changed, cut, inserted) are read or refused, never anything else. */
+    @Test
+    void mutatedFilesAreReadOrRefusedNeverCrash() throws Exception {
+        byte[] good = Onnx.toBytes(SavedModel.digits(random(Network.parse("conv3x2,pool2,dense4", 1, 28, 28, 10,
+                Activation.RELU), 7), Map.of()));
+        java.util.SplittableRandom r = new java.util.SplittableRandom(11);
+        int refused = 0, read = 0;
+        for (int round = 0; round < 3000; round++) {
+            byte[] bad = good.clone();
+            int kind = r.nextInt(3);
+            if (kind == 0) {
+                for (int k = 0, n = 1 + r.nextInt(4); k < n; k++) {
+                    bad[r.nextInt(bad.length)] = (byte) r.nextInt(256);
+                }
+            } else if (kind == 1) {
+                bad = java.util.Arrays.copyOf(bad, r.nextInt(bad.length));
+            } else {
+                int at = r.nextInt(bad.length);
+                byte[] longer = new byte[bad.length + 1];
+                System.arraycopy(bad, 0, longer, 0, at);
+                longer[at] = (byte) r.nextInt(256);
+                System.arraycopy(bad, at, longer, at + 1, bad.length - at);
+                bad = longer;
+            }
+            try {
+                Onnx.read(bad, "bad.onnx");
+                read++;
+            } catch (ModelFileException e) {
+                assertTrue(e.getMessage().startsWith("bad.onnx: ONNX model: "), e.getMessage());
+                refused++;
+            }
+        }
+        System.out.printf("ONNX mutations: %d refused, %d still readable%n", refused, read);
+        assertTrue(refused > 1000, refused + " refused");
+    }
 }
