@@ -62,13 +62,17 @@ final class DigitServer implements AutoCloseable {
     private final ThreadPoolExecutor overflow;
     private final byte[] page;
     private final AtomicInteger served = new AtomicInteger();
+    /** Host names allowed beyond IP literals and localhost (a reverse proxy's), lower case. */
+    private final java.util.Set<String> allowedHosts;
 
-    private DigitServer(Classifier classifier, InetSocketAddress address, int workerCount, int queue) throws IOException {
+    private DigitServer(Classifier classifier, InetSocketAddress address, int workerCount, int queue,
+                        java.util.Set<String> allowedHosts) throws IOException {
         if (classifier.isBinary() || classifier.classNames().size() != 10
                 || classifier.rows() != DigitImages.SIZE || classifier.cols() != DigitImages.SIZE) {
             throw new IllegalArgumentException("the page needs a model of 28x28 images over the ten digits, not " + classifier);
         }
         this.classifier = classifier;
+        this.allowedHosts = java.util.Set.copyOf(allowedHosts.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList());
         this.page = loadPage();
         this.overflow = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(OVERFLOW_QUEUE),
                 daemons("mnist-serve-busy"), new ThreadPoolExecutor.AbortPolicy());
@@ -84,10 +88,21 @@ final class DigitServer implements AutoCloseable {
      * with {@code workers} threads and room for {@code queue} waiting requests.
      */
     static DigitServer start(Classifier classifier, InetSocketAddress address, int workers, int queue) throws IOException {
+        return start(classifier, address, workers, queue, java.util.Set.of());
+    }
+
+    /**
+     * As {@link #start(Classifier, InetSocketAddress, int, int)}, also answering requests whose Host header
+     * names one of {@code allowedHosts} (a reverse proxy's names). Without them, only a Host that is an IP
+     * address or localhost, with this server's port, is answered: a page on another site that points a
+     * name of its own at this machine (DNS rebinding) gets 403.
+     */
+    static DigitServer start(Classifier classifier, InetSocketAddress address, int workers, int queue,
+                             java.util.Set<String> allowedHosts) throws IOException {
         if (workers < 1 || queue < 1) {
             throw new IllegalArgumentException("workers " + workers + " and queue " + queue + " must be at least 1");
         }
-        DigitServer s = new DigitServer(classifier, address, workers, queue);
+        DigitServer s = new DigitServer(classifier, address, workers, queue, allowedHosts);
         s.server.start();
         return s;
     }
@@ -152,6 +167,37 @@ final class DigitServer implements AutoCloseable {
         }
     }
 
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("\\[[0-9a-fA-F:.]+(%[0-9a-zA-Z]+)?]");
+
+    /**
+     * Refuses (403) a request whose Host is not this server: allowed are an IP address (which no other
+     * site can point at this machine, unlike a name), localhost, and the names given to
+     * {@link #start(Classifier, InetSocketAddress, int, int, java.util.Set)}; with a port, it must be ours
+     * (except for the given names, which a proxy may serve on another port).
+     */
+    private void checkHost(String host) throws Refusal {
+        if (host == null || host.isBlank()) {
+            throw new Refusal(400, "no Host header");
+        }
+        String value = host.strip().toLowerCase(java.util.Locale.ROOT);
+        String name = value;
+        String port = null;
+        int colon = value.lastIndexOf(':');
+        if (colon > value.lastIndexOf(']')) {
+            name = value.substring(0, colon);
+            port = value.substring(colon + 1);
+        }
+        if (allowedHosts.contains(name)) {
+            return;
+        }
+        boolean ours = name.equals("localhost") || IPV4.matcher(name).matches() || IPV6.matcher(name).matches();
+        if (!ours || port != null && !port.equals(Integer.toString(server.getAddress().getPort()))) {
+            throw new Refusal(403, "this server does not answer for Host '" + truncate(host.strip()) + "' (an IP address or"
+                    + " localhost with port " + server.getAddress().getPort() + "; a reverse proxy's name: mnist serve --allow-host NAME)");
+        }
+    }
+
     /** An answer other than 200: its status and the message of its JSON body. */
     private static final class Refusal extends Exception {
         final int status;
@@ -173,6 +219,7 @@ final class DigitServer implements AutoCloseable {
                     headers.set("Connection", "close");
                     throw new Refusal(503, "busy: too many requests at once, try again in a moment");
                 }
+                checkHost(exchange.getRequestHeaders().getFirst("Host"));
                 String path = exchange.getRequestURI().getRawPath();
                 String method = exchange.getRequestMethod();
                 if ("/".equals(path)) {

@@ -34,13 +34,17 @@ final class ServeCommand {
               --port N           the TCP port; 0 picks a free one                          [8080]
               --host ADDR        the address to listen on; anything but a loopback address
                                  lets other machines use the page                          [127.0.0.1]
+              --allow-host NAMES also answer requests for these host names, comma-separated (a
+                                 reverse proxy's); without, only an IP address or localhost
+                                 in the Host header is answered, so that other sites cannot
+                                 reach the server through a name of theirs (DNS rebinding)
               --threads N        requests handled at once; more wait in a queue of %d,
                                  beyond which the server answers 503 (busy)                [cores]
               --backend NAME     simd (Vector API) or scalar  [simd where it pays]
               --help             show this help
             """.formatted(QUEUE);
 
-    private static final Set<String> VALUED = Set.of("model", "port", "host", "threads", "backend");
+    private static final Set<String> VALUED = Set.of("model", "port", "host", "threads", "backend", "allow-host");
     private static final Set<String> SWITCHES = Set.of("help");
 
     private final PrintStream out;
@@ -81,9 +85,19 @@ final class ServeCommand {
                 System.setProperty(limit, "30");
             }
         }
+        Set<String> allowed = new java.util.LinkedHashSet<>();
+        if (options.has("allow-host")) {
+            for (String name : options.string("allow-host", "").split(",", -1)) {
+                String n = name.strip();
+                if (!n.matches("[A-Za-z0-9.-]{1,253}")) {
+                    throw new UsageException(NAME, "--allow-host: '" + name + "' is not a host name");
+                }
+                allowed.add(n);
+            }
+        }
         DigitServer server;
         try {
-            server = DigitServer.start(classifier, new InetSocketAddress(address, port), threads, QUEUE);
+            server = DigitServer.start(classifier, new InetSocketAddress(address, port), threads, QUEUE, allowed);
         } catch (BindException e) {
             throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage()
                     + (port != 0 ? " (another port: --port N, or any free one: --port 0)" : ""), e);

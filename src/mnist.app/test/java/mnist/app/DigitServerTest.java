@@ -242,6 +242,38 @@ class DigitServerTest {
         }
     }
 
+    /**
+     * DNS rebinding: a page on another site that points a name of its own at this machine reaches the
+     * server with that name in Host, and is refused; IP addresses and localhost with our port are served.
+     */
+    @Test
+    void answersOnlyForItsOwnHost() throws Exception {
+        int port = server.address().getPort();
+        for (String host : new String[] {"127.0.0.1:" + port, "localhost:" + port, "LOCALHOST", "127.0.0.1"}) {
+            String ok = raw("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n", true);
+            assertTrue(ok.startsWith("HTTP/1.1 200 "), host + ": " + ok.lines().findFirst().orElse(""));
+        }
+        for (String host : new String[] {"evil.example", "evil.example:" + port, "127.0.0.1:" + (port + 1), "localhost.evil.example"}) {
+            String refused = raw("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n", true);
+            assertTrue(refused.startsWith("HTTP/1.1 403 "), host + ": " + refused);
+            assertTrue(refused.contains("does not answer for Host"), refused);
+            assertFalse(refused.contains("<html"), "no page for " + host);
+        }
+        String none = raw("GET / HTTP/1.0\r\n\r\n", true);
+        assertTrue(none.startsWith("HTTP/1.1 400 ") && none.contains("no Host header"), none);
+        try (DigitServer proxied = DigitServer.start(classifier, new InetSocketAddress(LOOPBACK, 0), 1, 4,
+                java.util.Set.of("digits.example.org"))) {
+            try (Socket socket = new Socket()) {
+                socket.connect(proxied.address(), 5000);
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: digits.example.org\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(answer.startsWith("HTTP/1.1 200 "), answer.lines().findFirst().orElse(""));
+            }
+        }
+    }
+
     @Test
     void refusesOversizedBodiesBeforeReadingThem() throws Exception {
         String declared = raw("POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
