@@ -27,8 +27,8 @@ final class PredictCommand {
             Usage: mnist predict --model FILE [options] [IMAGE...]
 
             Classifies images with a saved model and prints, for each, the predicted class and the
-            probability of every class. IMAGE is a PNG (gray, colour, palette, with or without alpha;
-            not interlaced) or PGM (P2, P5) file of any size holding one digit, dark on light or light
+            probability of every class. IMAGE is a PNG (gray, colour, palette, with or without alpha,
+            interlaced or not) or PGM (P2, P5) file of any size holding one digit, dark on light or light
             on dark. It is prepared as MNIST's digits were: the ink cropped, scaled to fit 20x20
             keeping its aspect ratio, and centred by its centre of mass in 28x28.
 

@@ -10,8 +10,8 @@ import mnist.data.DatasetException;
 /**
  * A strict PNG decoder on {@link Inflater} (not javax.imageio: its module, java.desktop, would add about
  * 20 MB to the runtime image). Reads colour types 0 (gray), 2 (RGB), 3 (palette), 4 (gray + alpha) and
- * 6 (RGBA) at every bit depth the specification allows (1, 2, 4, 8, 16), with tRNS transparency; refuses
- * Adam7-interlaced images. Checks every chunk's length and CRC, the chunk order, the dimensions (at most
+ * 6 (RGBA) at every bit depth the specification allows (1, 2, 4, 8, 16), with tRNS transparency, plain or
+ * Adam7-interlaced. Checks every chunk's length and CRC, the chunk order, the dimensions (at most
  * {@link DigitImages#MAX_SIDE} a side) before allocating, and that the image data inflates to exactly the
  * size the header implies.
  */
@@ -34,6 +34,7 @@ final class Png {
         private int height;
         private int depth;
         private int colourType;
+        private int interlace;          // 0 none, 1 Adam7
         private int channels;
         private float[] paletteGray;   // luma of each palette entry, 0..1
         private float[] paletteAlpha;  // alpha of each palette entry, 0..1
@@ -170,7 +171,7 @@ final class Png {
             colourType = data.get() & 0xFF;
             int compression = data.get() & 0xFF;
             int filter = data.get() & 0xFF;
-            int interlace = data.get() & 0xFF;
+            interlace = data.get() & 0xFF;
             if (w < 1 || h < 1 || w > DigitImages.MAX_SIDE || h > DigitImages.MAX_SIDE) {
                 throw error("image of " + w + "x" + h + " pixels: each side must be 1 to " + DigitImages.MAX_SIDE);
             }
@@ -194,22 +195,50 @@ final class Png {
             if (compression != 0 || filter != 0) {
                 throw error("unknown compression method " + compression + " or filter method " + filter);
             }
-            if (interlace == 1) {
-                throw error("interlaced (Adam7) PNG images are not supported; save it without interlacing");
-            }
-            if (interlace != 0) {
+            if (interlace != 0 && interlace != 1) {
                 throw error("unknown interlace method " + interlace);
             }
         }
 
-        /** Bytes of one scanline without its filter byte. */
+        /** Bytes of one scanline of the image without its filter byte. */
         private int stride() {
-            return (int) (((long) width * channels * depth + 7) / 8);
+            return stride(width);
         }
 
-        /** The filtered scanlines: a filter byte and a stride per row; at most 8192 x (1 + 65536) bytes. */
+        /** Bytes of one scanline of w pixels without its filter byte. */
+        private int stride(int w) {
+            return (int) (((long) w * channels * depth + 7) / 8);
+        }
+
+        /**
+         * Adam7's seven passes: the first column and row of each, and its steps across and down. Pass 1
+         * takes every 8th pixel of every 8th row, pass 7 every pixel of the odd rows.
+         */
+        private static final int[][] ADAM7 = {{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4},
+                {1, 0, 2, 2}, {0, 1, 1, 2}};
+
+        /** Pixels across (d = 0) or rows down (d = 1) of Adam7 pass p; 0 when the image is too small for it. */
+        private int passSize(int p, int d) {
+            int side = d == 0 ? width : height, start = ADAM7[p][d], step = ADAM7[p][d + 2];
+            return side <= start ? 0 : (side - start + step - 1) / step;
+        }
+
+        /**
+         * The filtered scanlines: a filter byte and a stride per row (of each pass with pixels, when
+         * interlaced); at most 8192 x (1 + 65536) bytes.
+         */
         private int expectedSize() {
-            return Math.multiplyExact(height, 1 + stride());
+            if (interlace == 0) {
+                return Math.multiplyExact(height, 1 + stride());
+            }
+            int size = 0;
+            for (int p = 0; p < ADAM7.length; p++) {
+                int w = passSize(p, 0), h = passSize(p, 1);
+                if (w > 0 && h > 0) {
+                    size = Math.addExact(size, Math.multiplyExact(h, 1 + stride(w)));
+                }
+            }
+            return size;
         }
 
         private void palette(ByteBuffer data) throws DatasetException {
@@ -288,14 +317,62 @@ final class Png {
             }
         }
 
-        /** Undoes the per-row filters in place and returns the raw samples, row after row, no filter bytes. */
+        /**
+         * Undoes the per-row filters and returns the raw samples of the whole image, row after row, no filter
+         * bytes; an interlaced image's seven passes are each unfiltered (a pass's rows filter against the
+         * pass's row above) and their pixels put in their places.
+         */
         private byte[] unfilter(byte[] raw) throws DatasetException {
+            if (interlace == 0) {
+                return unfilter(raw, 0, width, height);
+            }
             int stride = stride();
+            byte[] out = new byte[Math.multiplyExact(height, stride)];
+            int pos = 0;
+            for (int p = 0; p < ADAM7.length; p++) {
+                int w = passSize(p, 0), h = passSize(p, 1);
+                if (w == 0 || h == 0) {
+                    continue;
+                }
+                byte[] pass = unfilter(raw, pos, w, h);
+                pos += h * (1 + stride(w));
+                int passStride = stride(w);
+                for (int y = 0; y < h; y++) {
+                    int row = (ADAM7[p][1] + y * ADAM7[p][3]) * stride;
+                    for (int x = 0; x < w; x++) {
+                        int column = ADAM7[p][0] + x * ADAM7[p][2];
+                        for (int c = 0; c < channels; c++) {
+                            setSample(out, row, column * channels + c, sample(pass, y * passStride, x * channels + c));
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+
+        /** Sets sample s (counted across the row) of a row starting at off; packed samples are ORed into zeros. */
+        private void setSample(byte[] samples, int off, int s, int value) {
+            switch (depth) {
+                case 16 -> {
+                    samples[off + 2 * s] = (byte) (value >>> 8);
+                    samples[off + 2 * s + 1] = (byte) value;
+                }
+                case 8 -> samples[off + s] = (byte) value;
+                default -> {
+                    int perByte = 8 / depth;
+                    samples[off + s / perByte] |= (byte) (value << (8 - depth * (s % perByte + 1)));
+                }
+            }
+        }
+
+        /** Undoes the filters of h scanlines of w pixels that start at raw[from]; returns their samples. */
+        private byte[] unfilter(byte[] raw, int from, int width, int height) throws DatasetException {
+            int stride = stride(width);
             int bpp = Math.max(1, channels * depth / 8); // bytes per complete pixel, at least 1
             byte[] out = new byte[Math.multiplyExact(height, stride)];
             for (int y = 0; y < height; y++) {
-                int filter = raw[y * (stride + 1)] & 0xFF;
-                int src = y * (stride + 1) + 1;
+                int filter = raw[from + y * (stride + 1)] & 0xFF;
+                int src = from + y * (stride + 1) + 1;
                 int dst = y * stride;
                 int prev = dst - stride; // previous row in out; invalid for y = 0
                 for (int i = 0; i < stride; i++) {
