@@ -15,6 +15,10 @@ import java.nio.file.attribute.PosixFilePermissions;
  * file is renamed over the target (an atomic move), after which the directory is forced too. On any
  * failure the temporary file is removed and the previous file is untouched. Model files, checkpoints,
  * metrics and reports are all written this way.
+ *
+ * <p>A process killed mid-write (kill -9, power loss) cannot remove its temporary file. Its name says
+ * whose it was, {@code .NAME.PID.RANDOM.tmp} (hidden, and never a name mnist reads as a model), and the
+ * next write of the same file removes those of processes no longer alive.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -29,7 +33,8 @@ public final class AtomicFiles {
     public static void write(Path file, byte[] bytes) throws IOException {
         Path target = file.toAbsolutePath();
         Path dir = target.getParent();
-        Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+        removeStale(dir, target.getFileName().toString());
+        Path temp = Files.createTempFile(dir, "." + target.getFileName() + "." + ProcessHandle.current().pid() + ".", ".tmp");
         try {
             shareable(temp);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -51,6 +56,39 @@ public final class AtomicFiles {
                 }
             }
         }
+    }
+
+    /**
+     * Removes the temporary files of {@code name} in {@code dir} left by processes that are gone (not
+     * those of a live process, which may be writing now). Best effort: a file that cannot be listed or
+     * removed is left.
+     */
+    static int removeStale(Path dir, String name) {
+        String prefix = "." + name + ".";
+        int removed = 0;
+        try (var entries = Files.newDirectoryStream(dir, entry -> {
+            String f = entry.getFileName().toString();
+            return f.startsWith(prefix) && f.endsWith(".tmp");
+        })) {
+            for (Path entry : entries) {
+                String rest = entry.getFileName().toString().substring(prefix.length());
+                int dot = rest.indexOf('.');
+                long pid;
+                try {
+                    pid = Long.parseLong(dot < 0 ? "" : rest.substring(0, dot));
+                } catch (NumberFormatException e) {
+                    continue;   // not one of ours
+                }
+                if (pid != ProcessHandle.current().pid() && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true)) {
+                    if (Files.deleteIfExists(entry)) {
+                        removed++;
+                    }
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            // left for the next write
+        }
+        return removed;
     }
 
     /** Temporary files are created private (rw-------); the file they become is meant to be shared. */
