@@ -108,6 +108,11 @@ final class RunFiles {
         return merged.toArray(String[]::new);
     }
 
+    /** The facts stored with the checkpoint's model (e.g. the report's curves), or none when not resuming. */
+    Map<String, String> resumedFacts() {
+        return resumed == null ? Map.of() : resumed.model().metadata();
+    }
+
     /** Restores the checkpoint's parameters into the freshly initialised network, if resuming; else null. */
     TrainerState restore(Network network, PrintStream out, int epochs) throws UsageException {
         if (resumed == null) {
@@ -129,11 +134,17 @@ final class RunFiles {
      * for one, else null, so that no state is copied for nothing (digit: that of a binary model, else -1).
      */
     MinibatchTrainer.EpochEnd checkpointer(Network network, int digit) {
+        return checkpointer(network, digit, Map::of);
+    }
+
+    /** As {@link #checkpointer(Network, int)}, storing {@code extra}'s facts with the model (the report's curves). */
+    MinibatchTrainer.EpochEnd checkpointer(Network network, int digit, java.util.function.Supplier<Map<String, String>> extra) {
         if (checkpointTo == null) {
             return null;
         }
         return state -> {
-            SavedModel model = digit >= 0 ? SavedModel.binary(network, digit, Map.of()) : SavedModel.digits(network, Map.of());
+            Map<String, String> facts = extra.get();
+            SavedModel model = digit >= 0 ? SavedModel.binary(network, digit, facts) : SavedModel.digits(network, facts);
             Checkpoint.save(new Checkpoint(runArguments, model, state), checkpointTo);
         };
     }

@@ -438,6 +438,10 @@ final class TrainCommand {
                 setup);
         out.flush();
         TrainerState resume = files.restore(network, out, s.epochs());
+        if (resume != null && curves != null && !curves.restore(files.resumedFacts(), resume.epochsDone())) {
+            out.println("Note: the checkpoint was written without --report: the report's validation loss and training"
+                    + " accuracy have a gap for the " + resume.epochsDone() + " epochs before the resume.");
+        }
         if (resume != null) {
             for (int e = 0; e < resume.epochsDone(); e++) {
                 out.println(epochLine(new MinibatchTrainer.Epoch(e, resume.losses()[e], resume.validationAccuracies()[e],
@@ -476,7 +480,7 @@ final class TrainCommand {
                         }
                         progress.println(epochLine(e, s.epochs()));
                     }
-                }, resume, files.checkpointer(network, -1));
+                }, resume, files.checkpointer(network, -1, () -> curves == null ? Map.of() : curves.toMetadata()));
         } catch (TrainingDivergedException e) {
             progress.clear();
             throw files.diverged(e, network, -1);
@@ -502,6 +506,10 @@ final class TrainCommand {
         metrics.put("losses", losses);
         metrics.put("validation_accuracy", accuracies);
         metrics.put("seconds_per_epoch", seconds);
+        if (curves != null) {
+            metrics.put("validation_loss", curves.validationLossPerEpoch());
+            metrics.put("train_sample_accuracy", curves.trainAccuracyPerEpoch());
+        }
         TrainingHistory history = new TrainingHistory(losses, seconds);
         return new Trained(network, classes, -1, metrics, history.medianSecondsPerEpoch());
     }

@@ -89,15 +89,17 @@ class LauncherIT {
         String[] run = {"train", "--hidden", "64", "--epochs", "5", "--validation", "1000", "--batch", "64", "--progress", "never"};
         Path whole = sandbox.resolve("whole.bin");
         List<String> uninterrupted = new ArrayList<>(List.of(run));
-        uninterrupted.addAll(List.of("--save", whole.toString()));
+        uninterrupted.addAll(List.of("--save", whole.toString(), "--report", sandbox.resolve("whole-report").toString(),
+                "--metrics-out", sandbox.resolve("whole.json").toString()));
         assertEquals(0, mnist(uninterrupted.toArray(String[]::new)).code());
+        String wholeMetrics = Files.readString(sandbox.resolve("whole.json"));
         float[] expected = mnist.model.ModelFile.load(whole).network().parameters();
 
         for (int delayMillis : new int[] {0, 300}) {
             Path checkpoint = sandbox.resolve("run" + delayMillis + ".ck");
             List<String> command = new ArrayList<>(List.of(launcher.toString()));
             command.addAll(List.of(run));
-            command.addAll(List.of("--checkpoint", checkpoint.toString()));
+            command.addAll(List.of("--checkpoint", checkpoint.toString(), "--report", sandbox.resolve("report" + delayMillis).toString()));
             ProcessBuilder pb = new ProcessBuilder(command).directory(sandbox.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().put("PATH", sandbox.resolve("bin").toString());
@@ -113,12 +115,27 @@ class LauncherIT {
             mnist.model.Checkpoint.load(checkpoint); // intact whatever the moment of the kill
 
             Path resumed = sandbox.resolve("resumed" + delayMillis + ".bin");
-            Result r = mnist("train", "--resume", checkpoint.toString(), "--save", resumed.toString(), "--progress", "never");
+            Path metrics = sandbox.resolve("resumed" + delayMillis + ".json");
+            Result r = mnist("train", "--resume", checkpoint.toString(), "--save", resumed.toString(), "--progress", "never",
+                    "--metrics-out", metrics.toString(), "--report", sandbox.resolve("report" + delayMillis).toString());
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("Resuming from the checkpoint") || r.out().contains("epochs done"), r.out());
             assertArrayEquals(expected, mnist.model.ModelFile.load(resumed).network().parameters(),
                     "killed " + delayMillis + " ms after the first checkpoint, then resumed");
+            // the resumed run's metrics and report curves cover every epoch, the ones before the kill too
+            String got = Files.readString(metrics);
+            for (String key : new String[] {"losses", "validation_accuracy", "validation_loss", "train_sample_accuracy"}) {
+                assertEquals(array(wholeMetrics, key), array(got, key), key + " after a resume (killed " + delayMillis + " ms in)");
+            }
+            assertTrue(Files.exists(sandbox.resolve("report" + delayMillis).resolve("report.html")), "the report");
         }
+    }
+
+    /** The JSON array of {@code key} in metrics, as text. */
+    private static String array(String json, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\"\\s*:\\s*(\\[[^\\]]*\\])").matcher(json);
+        assertTrue(m.find(), key + " in " + json);
+        return m.group(1);
     }
 
     @Test

@@ -47,6 +47,62 @@ public final class LearningCurves {
         trainAccuracy = append(trainAccuracy, trainSample.size() == 0 ? Double.NaN : accuracy(trainSample));
     }
 
+    /**
+     * The measurements so far as text, for a checkpoint: a resumed run restores them ({@link #restore}),
+     * so that its report's curves cover the epochs before the interruption too.
+     */
+    public java.util.Map<String, String> toMetadata() {
+        return java.util.Map.of(VALIDATION_LOSS, join(validationLoss), TRAIN_ACCURACY, join(trainAccuracy));
+    }
+
+    /**
+     * Takes the first {@code epochs} measurements from a checkpoint's {@link #toMetadata}; those it
+     * lacks (a checkpoint written without --report) are NaN, drawn as a gap. Returns whether all were there.
+     */
+    public boolean restore(java.util.Map<String, String> metadata, int epochs) {
+        double[] loss = split(metadata.get(VALIDATION_LOSS), epochs), accuracy = split(metadata.get(TRAIN_ACCURACY), epochs);
+        validationLoss = loss;
+        trainAccuracy = accuracy;
+        return metadata.containsKey(VALIDATION_LOSS) && metadata.containsKey(TRAIN_ACCURACY)
+                && metadata.get(VALIDATION_LOSS).split(",", -1).length >= epochs;
+    }
+
+    private static final String VALIDATION_LOSS = "curve_validation_loss", TRAIN_ACCURACY = "curve_train_accuracy";
+
+    private static String join(double[] values) {
+        StringBuilder text = new StringBuilder();
+        for (double v : values) {
+            text.append(text.isEmpty() ? "" : ",").append(v);
+        }
+        return text.toString();
+    }
+
+    private static double[] split(String text, int epochs) {
+        double[] values = new double[epochs];
+        java.util.Arrays.fill(values, Double.NaN);
+        if (text != null && !text.isEmpty()) {
+            String[] parts = text.split(",", -1);
+            for (int e = 0; e < Math.min(epochs, parts.length); e++) {
+                try {
+                    values[e] = Double.parseDouble(parts[e]);
+                } catch (NumberFormatException ignored) {
+                    // a damaged value: a gap in the curve
+                }
+            }
+        }
+        return values;
+    }
+
+    /** The validation losses measured so far, one per epoch. */
+    public double[] validationLossPerEpoch() {
+        return validationLoss.clone();
+    }
+
+    /** The training-sample accuracies measured so far, one per epoch. */
+    public double[] trainAccuracyPerEpoch() {
+        return trainAccuracy.clone();
+    }
+
     double[] validationLoss() {
         return validationLoss.clone();
     }
