@@ -14,9 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import mnist.data.DatasetException;
@@ -40,17 +37,18 @@ import mnist.model.Prediction;
  * 405 wrong method, 413 too large, 415 wrong content type, 503 busy, 500 a bug of ours. None of them
  * stops the server.
  *
- * <p>Work is bounded: requests run on a fixed pool of {@code workers} threads with a queue of
- * {@code queue} requests. A request that finds the pool and its queue full is handed to one overflow
- * thread that answers 503 at once without reading the body; when even its queue (of {@value #OVERFLOW_QUEUE})
- * is full, the connection is closed. Nothing queues without bound.
+ * <p>Work is bounded, and slow clients cannot stall it. Every exchange runs on a virtual thread of its
+ * own, so a client that trickles its body holds only that thread and its connection (and is cut off by
+ * the JDK server's request time limit, {@code sun.net.httpserver.maxReqTime}), never a worker: at most
+ * {@code maxOpen} exchanges are open at once (more get 503 at once, without their body being read), and
+ * the CPU work, decoding and classifying, runs for at most {@code workers} requests at a time with
+ * {@code queue} more waiting (more get 503). Nothing queues without bound.
  */
 final class DigitServer implements AutoCloseable {
     /** The largest request body read, in bytes. */
     static final int MAX_BODY = 2 << 20;
     /** The largest width or height of an image, checked in the PNG header before decoding. */
     static final int MAX_SIDE = 2048;
-    static final int OVERFLOW_QUEUE = 64;
 
     static final String PREDICT = "/api/predict";
     static final String PNG = "image/png";
@@ -58,14 +56,18 @@ final class DigitServer implements AutoCloseable {
 
     private final Classifier classifier;
     private final HttpServer server;
-    private final ThreadPoolExecutor workers;
-    private final ThreadPoolExecutor overflow;
+    private final java.util.concurrent.ExecutorService exchanges;   // a virtual thread per exchange
+    private final java.util.concurrent.Semaphore open;             // exchanges open at once
+    private final int openLimit;
+    private final java.util.concurrent.Semaphore admitted;         // requests computing or waiting to
+    private final java.util.concurrent.Semaphore computing;        // requests decoding and classifying
+    private final Stats stats = new Stats();
     private final byte[] page;
     private final AtomicInteger served = new AtomicInteger();
     /** Host names allowed beyond IP literals and localhost (a reverse proxy's), lower case. */
     private final java.util.Set<String> allowedHosts;
 
-    private DigitServer(Classifier classifier, InetSocketAddress address, int workerCount, int queue,
+    private DigitServer(Classifier classifier, InetSocketAddress address, int workerCount, int queue, int maxOpen,
                         java.util.Set<String> allowedHosts) throws IOException {
         if (classifier.isBinary() || classifier.classNames().size() != 10
                 || classifier.rows() != DigitImages.SIZE || classifier.cols() != DigitImages.SIZE) {
@@ -74,13 +76,14 @@ final class DigitServer implements AutoCloseable {
         this.classifier = classifier;
         this.allowedHosts = java.util.Set.copyOf(allowedHosts.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList());
         this.page = loadPage();
-        this.overflow = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(OVERFLOW_QUEUE),
-                daemons("mnist-serve-busy"), new ThreadPoolExecutor.AbortPolicy());
-        this.workers = new ThreadPoolExecutor(workerCount, workerCount, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queue),
-                daemons("mnist-serve"), (task, pool) -> overflow.execute(task));
+        this.open = new java.util.concurrent.Semaphore(maxOpen);
+        this.openLimit = maxOpen;
+        this.admitted = new java.util.concurrent.Semaphore(workerCount + queue);
+        this.computing = new java.util.concurrent.Semaphore(workerCount, true);
+        this.exchanges = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mnist-serve-", 0).factory());
         this.server = HttpServer.create(address, 128);
         server.createContext("/", this::handle);
-        server.setExecutor(workers);
+        server.setExecutor(exchanges);
     }
 
     /**
@@ -91,18 +94,27 @@ final class DigitServer implements AutoCloseable {
         return start(classifier, address, workers, queue, java.util.Set.of());
     }
 
+    /** Exchanges open at once by default (each a virtual thread and a connection; slow ones included). */
+    static final int MAX_OPEN = 256;
+
+    static DigitServer start(Classifier classifier, InetSocketAddress address, int workers, int queue,
+                             java.util.Set<String> allowedHosts) throws IOException {
+        return start(classifier, address, workers, queue, MAX_OPEN, allowedHosts);
+    }
+
     /**
      * As {@link #start(Classifier, InetSocketAddress, int, int)}, also answering requests whose Host header
      * names one of {@code allowedHosts} (a reverse proxy's names). Without them, only a Host that is an IP
      * address or localhost, with this server's port, is answered: a page on another site that points a
      * name of its own at this machine (DNS rebinding) gets 403.
      */
-    static DigitServer start(Classifier classifier, InetSocketAddress address, int workers, int queue,
+    static DigitServer start(Classifier classifier, InetSocketAddress address, int workers, int queue, int maxOpen,
                              java.util.Set<String> allowedHosts) throws IOException {
-        if (workers < 1 || queue < 1) {
-            throw new IllegalArgumentException("workers " + workers + " and queue " + queue + " must be at least 1");
+        if (workers < 1 || queue < 1 || maxOpen < 1) {
+            throw new IllegalArgumentException("workers " + workers + ", queue " + queue + " and open exchanges " + maxOpen
+                    + " must be at least 1");
         }
-        DigitServer s = new DigitServer(classifier, address, workers, queue, allowedHosts);
+        DigitServer s = new DigitServer(classifier, address, workers, queue, maxOpen, allowedHosts);
         s.server.start();
         return s;
     }
@@ -123,9 +135,9 @@ final class DigitServer implements AutoCloseable {
         return URI.create("http://" + host + ":" + server.getAddress().getPort() + "/");
     }
 
-    /** Requests being handled plus requests waiting for a worker (for tests). */
+    /** Exchanges open now, slow ones included (for tests). */
     int load() {
-        return workers.getActiveCount() + workers.getQueue().size();
+        return openLimit - open.availablePermits();
     }
 
     /** Predictions answered (or being answered) with 200 so far. */
@@ -137,23 +149,54 @@ final class DigitServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(1);
-        workers.shutdownNow();
-        overflow.shutdownNow();
+        exchanges.shutdownNow();
         try {
-            workers.awaitTermination(2, TimeUnit.SECONDS);
-            overflow.awaitTermination(2, TimeUnit.SECONDS);
+            exchanges.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private static ThreadFactory daemons(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+    /**
+     * What the server did since the last call, in one line (requests by status class, latency from the
+     * request's arrival to its answer, p50 and p99), and a fresh count; null when nothing happened.
+     */
+    String summary() {
+        return stats.drain();
+    }
+
+    /** Counts and latencies of the answers since the last {@link #summary}. */
+    private static final class Stats {
+        private long[] millis = new long[64];
+        private int n;
+        private final int[] byClass = new int[6];
+
+        synchronized void record(int status, long nanos) {
+            if (n == millis.length) {
+                if (n >= 1 << 20) {        // a million answers a minute: keep the counts, stop adding latencies
+                    byClass[Math.min(5, status / 100)]++;
+                    return;
+                }
+                millis = java.util.Arrays.copyOf(millis, 2 * n);
+            }
+            millis[n++] = nanos / 1_000_000;
+            byClass[Math.min(5, status / 100)]++;
+        }
+
+        synchronized String drain() {
+            int total = byClass[2] + byClass[3] + byClass[4] + byClass[5];
+            if (total == 0) {
+                return null;
+            }
+            long[] sorted = java.util.Arrays.copyOf(millis, n);
+            java.util.Arrays.sort(sorted);
+            String line = String.format(java.util.Locale.ROOT, "%d requests: %d ok, %d refused (4xx), %d failed or busy (5xx);"
+                            + " latency p50 %d ms, p99 %d ms", total, byClass[2] + byClass[3], byClass[4], byClass[5],
+                    sorted[(n - 1) / 2], sorted[(int) Math.min(n - 1, Math.ceil(0.99 * n) - 1)]);
+            n = 0;
+            java.util.Arrays.fill(byClass, 0);
+            return line;
+        }
     }
 
     private static byte[] loadPage() {
@@ -209,15 +252,17 @@ final class DigitServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) {
+        long arrived = System.nanoTime();
+        boolean entered = open.tryAcquire();
         try (exchange) {
             Headers headers = exchange.getResponseHeaders();
             headers.set("X-Content-Type-Options", "nosniff");
             headers.set("Cache-Control", "no-store");
             try {
-                if (Thread.currentThread().getName().startsWith("mnist-serve-busy")) {
+                if (!entered) {
                     headers.set("Retry-After", "1");
                     headers.set("Connection", "close");
-                    throw new Refusal(503, "busy: too many requests at once, try again in a moment");
+                    throw new Refusal(503, "busy: too many connections at once, try again in a moment");
                 }
                 checkHost(exchange.getRequestHeaders().getFirst("Host"));
                 String path = exchange.getRequestURI().getRawPath();
@@ -249,6 +294,12 @@ final class DigitServer implements AutoCloseable {
             }
         } catch (IOException e) {
             // The client went away (or the response could not be written): nothing to answer.
+        } finally {
+            if (entered) {
+                open.release();
+            }
+            int status = exchange.getResponseCode();
+            stats.record(status < 0 ? 500 : status, System.nanoTime() - arrived);
         }
     }
 
@@ -294,15 +345,27 @@ final class DigitServer implements AutoCloseable {
             throw new Refusal(415, "the body must be a PNG (Content-Type: " + PNG + ") or a PGM (" + PGM + "), not "
                     + (type.isEmpty() ? "a body without Content-Type" : truncate(type)));
         }
-        byte[] body = readBody(exchange);
+        byte[] body = readBody(exchange);          // on this exchange's own virtual thread: a slow client holds no worker
         checkFormat(body, type);
+        if (!admitted.tryAcquire()) {
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            throw new Refusal(503, "busy: too many requests at once, try again in a moment");
+        }
         float[] pixels;
+        Prediction p;
         try {
-            pixels = DigitImages.prepare(DigitImages.decode(body, "the image"), "the image");
+            computing.acquireUninterruptibly();
+            try {
+                pixels = DigitImages.prepare(DigitImages.decode(body, "the image"), "the image");
+                p = classifier.predict(pixels);
+            } finally {
+                computing.release();
+            }
         } catch (DatasetException e) {
             throw new Refusal(400, e.getMessage());
+        } finally {
+            admitted.release();
         }
-        Prediction p = classifier.predict(pixels);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("digit", p.label());
         answer.put("class", p.className());

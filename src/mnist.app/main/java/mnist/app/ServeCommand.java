@@ -38,11 +38,15 @@ final class ServeCommand {
                                  reverse proxy's); without, only an IP address or localhost
                                  in the Host header is answered, so that other sites cannot
                                  reach the server through a name of theirs (DNS rebinding)
-              --threads N        requests handled at once; more wait in a queue of %d,
-                                 beyond which the server answers 503 (busy)                [cores]
+              --threads N        images decoded and classified at once; more wait in a queue
+                                 of %d, beyond which the server answers 503 (busy); slow
+                                 clients hold none of these                                [cores]
               --backend NAME     simd (Vector API) or scalar  [simd where it pays]
               --help             show this help
             """.formatted(QUEUE);
+
+    /** Seconds between two summary lines. */
+    static final long SUMMARY_SECONDS = Long.getLong("mnist.serve.summary.seconds", 60);
 
     private static final Set<String> VALUED = Set.of("model", "port", "host", "threads", "backend", "allow-host");
     private static final Set<String> SWITCHES = Set.of("help");
@@ -114,8 +118,20 @@ final class ServeCommand {
         out.println("Serving the draw-a-digit page at " + url + "  (Ctrl-C to stop)");
         out.flush();
 
+        // A line a minute of what the server did, when it did anything.
+        java.util.concurrent.ScheduledExecutorService minutes = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("mnist-serve-summary").unstarted(r));
+        minutes.scheduleAtFixedRate(() -> {
+            String line = server.summary();
+            if (line != null) {
+                out.println(java.time.LocalTime.now().withNano(0) + "  last minute: " + line);
+                out.flush();
+            }
+        }, SUMMARY_SECONDS, SUMMARY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            minutes.shutdownNow();
             server.close();
             out.println("Stopped.");
             out.flush();

@@ -343,29 +343,127 @@ class DigitServerTest {
                 requests, threads, (System.nanoTime() - start) / 1e9);
     }
 
+    /** A client that sends its headers and then its body a byte at a time, for as long as it is let. */
+    private static Socket slowClient(DigitServer target) throws IOException {
+        Socket s = new Socket();
+        s.connect(target.address(), 5000);
+        OutputStream out = s.getOutputStream();
+        out.write(("POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
+                + "Content-Length: 100000\r\n\r\n\u0089PNG").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        return s;
+    }
+
+    /** Sends a request and hangs up without waiting for the answer. */
+    private static void fire(DigitServer target, String request) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(target.address(), 5000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+        }
+    }
+
+    private static HttpResponse<String> predictOn(DigitServer target, byte[] body) throws Exception {
+        return client.send(HttpRequest.newBuilder(target.uri().resolve(DigitServer.PREDICT)).header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * 50 slow clients trickling their bodies and a stream of malformed and oversized requests, against a
+     * server of one worker: an honest request is still answered within a second, every time, and the
+     * heap stays bounded.
+     */
     @Test
-    void answers503WhenWorkersAndQueueAreFull() throws Exception {
-        try (DigitServer small = DigitServer.start(classifier, new InetSocketAddress(LOOPBACK, 0), 1, 1)) {
-            // Two slow clients: headers sent, body never finished. One holds the worker, one waits in the queue.
+    void slowAndHostileClientsDoNotStallHonestOnes() throws Exception {
+        try (DigitServer small = DigitServer.start(classifier, new InetSocketAddress(LOOPBACK, 0), 1, 2)) {
+            Runtime rt = Runtime.getRuntime();
+            System.gc();
+            long heapBefore = rt.totalMemory() - rt.freeMemory();
             List<Socket> slow = new ArrayList<>();
-            try {
-                for (int k = 0; k < 2; k++) {
-                    Socket s = new Socket();
-                    s.connect(small.address(), 5000);
-                    OutputStream out = s.getOutputStream();
-                    out.write(("POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
-                            + "Content-Length: 1000\r\n\r\n\u0089PNG").getBytes(StandardCharsets.ISO_8859_1));
-                    out.flush();
-                    slow.add(s);
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread hostile = Thread.ofPlatform().daemon().start(() -> {
+                byte[] garbage = new byte[5000];
+                while (!stop.get()) {
+                    try {
+                        predictOn(small, garbage);                               // not an image: 400
+                        fire(small, "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
+                                + "Content-Length: 99999999\r\n\r\n");              // oversized: 413
+                        fire(small, "GARBAGE / HTTP/9\r\n\r\n");                 // malformed
+                        fire(small, "POST /api/predict HTTP/1.1\r\nHost: evil.example\r\n\r\n"); // foreign Host: 403
+                    } catch (Exception ignored) {
+                        // the server may cut these short; what matters is the honest client
+                    }
                 }
+            });
+            try {
+                for (int k = 0; k < 50; k++) {
+                    slow.add(slowClient(small));
+                }
+                Thread trickle = Thread.ofPlatform().daemon().start(() -> {
+                    while (!stop.get()) {
+                        for (Socket s : slow) {
+                            try {
+                                s.getOutputStream().write(0);
+                                s.getOutputStream().flush();
+                            } catch (IOException ignored) {
+                                // cut off by the server: fine
+                            }
+                        }
+                        try {
+                            Thread.sleep(200);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (small.load() < 2 && System.nanoTime() < deadline) {
+                while (small.load() < 50 && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
-                assertEquals(2, small.load(), "the slow clients should fill the worker and the queue");
-                HttpResponse<String> busy = client.send(HttpRequest.newBuilder(small.uri().resolve(DigitServer.PREDICT))
-                        .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(png(0)))
-                        .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+                assertTrue(small.load() >= 50, "the slow clients are in: " + small.load());
+                double worst = 0;
+                for (int i = 0; i < 20; i++) {
+                    long start = System.nanoTime();
+                    HttpResponse<String> ok = predictOn(small, png(i % 10));
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    worst = Math.max(worst, seconds);
+                    assertEquals(200, ok.statusCode(), ok.body());
+                    assertTrue(seconds < 1.0, "honest request " + i + " took " + seconds + " s");
+                }
+                stop.set(true);
+                trickle.join(2000);
+                hostile.join(5000);
+                System.gc();
+                long heapAfter = rt.totalMemory() - rt.freeMemory();
+                String summary = small.summary();
+                System.out.printf("serve under 50 slow clients and a hostile stream: 20 honest requests, slowest %.3f s;"
+                        + " heap %+d MB; %s%n", worst, (heapAfter - heapBefore) >> 20, summary);
+                assertTrue(summary.matches("\\d{3,} requests.*"), "a stream of hostile requests went on meanwhile: " + summary);
+                assertTrue(heapAfter - heapBefore < 64 << 20, "heap grew by " + ((heapAfter - heapBefore) >> 20) + " MB");
+            } finally {
+                stop.set(true);
+                for (Socket s : slow) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** Open exchanges are bounded: beyond the limit, 503 at once (without reading the body); then 200 again. */
+    @Test
+    void answers503WhenTooManyExchangesAreOpen() throws Exception {
+        try (DigitServer small = DigitServer.start(classifier, new InetSocketAddress(LOOPBACK, 0), 1, 1, 3, java.util.Set.of())) {
+            List<Socket> slow = new ArrayList<>();
+            try {
+                for (int k = 0; k < 3; k++) {
+                    slow.add(slowClient(small));
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (small.load() < 3 && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertEquals(3, small.load(), "the slow clients fill the open exchanges");
+                HttpResponse<String> busy = predictOn(small, png(0));
                 assertEquals(503, busy.statusCode(), busy.body());
                 assertEquals("1", busy.headers().firstValue("Retry-After").orElse(""));
                 assertTrue(TestJson.object(busy.body()).get("error").toString().startsWith("busy"), busy.body());
@@ -374,15 +472,17 @@ class DigitServerTest {
                     s.close();
                 }
             }
-            // The slow clients gone, the server answers again.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             HttpResponse<String> ok;
             do {
-                ok = client.send(HttpRequest.newBuilder(small.uri().resolve(DigitServer.PREDICT))
-                        .header("Content-Type", "image/png").POST(HttpRequest.BodyPublishers.ofByteArray(png(0)))
-                        .timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+                ok = predictOn(small, png(0));
             } while (ok.statusCode() == 503 && System.nanoTime() < deadline);
             assertEquals(200, ok.statusCode(), ok.body());
+            Thread.sleep(300);   // an exchange is counted as it closes, just after its answer went out
+            String summary = small.summary();
+            assertTrue(summary != null && summary.matches("\\d+ requests: \\d+ ok, \\d+ refused \\(4xx\\), [1-9]\\d* failed or busy"
+                    + " \\(5xx\\); latency p50 \\d+ ms, p99 \\d+ ms"), summary);
+            assertEquals(null, small.summary(), "counted once");
         }
     }
 
