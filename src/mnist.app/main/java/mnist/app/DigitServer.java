@@ -333,6 +333,11 @@ final class DigitServer implements AutoCloseable {
      * client that announced a body too large and is still sending it would wait for that.)
      */
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+        if (exchange.getRequestMethod().equals("HEAD")) {   // the headers only, also for a refusal
+            exchange.sendResponseHeaders(status, -1);
+            exchange.getResponseBody().close();
+            return;
+        }
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
