@@ -3,9 +3,6 @@ package mnist.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -16,20 +13,14 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code mnist bench} on tiny shapes: its output and its JSON, never its speed. */
 class BenchCommandTest {
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Cli run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
     void tinyRunPrintsOneLinePerBenchmarkAndWritesJson(@TempDir Path dir) throws Exception {
         Path json = dir.resolve("bench.json");
-        Result r = run("bench", "--shapes", "tiny", "--repeats", "3", "--min-time", "1", "--warmup", "1",
+        Cli r = run("bench", "--shapes", "tiny", "--repeats", "3", "--min-time", "1", "--warmup", "1",
                 "--threads", "2", "--json", json.toString());
         assertEquals(0, r.code(), r.err());
         Matcher header = Pattern.compile("mnist bench: (\\d+) benchmarks \\(tiny shapes\\), simd and scalar, 2 threads").matcher(r.out());
@@ -56,7 +47,7 @@ class BenchCommandTest {
 
     @Test
     void oneBackend() {
-        Result r = run("bench", "--shapes", "tiny", "--backend", "scalar", "--repeats", "1", "--min-time", "0", "--warmup", "0", "--threads", "1");
+        Cli r = run("bench", "--shapes", "tiny", "--backend", "scalar", "--repeats", "1", "--min-time", "0", "--warmup", "0", "--threads", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("shapes), scalar, 1 thread, "), r.out());
     }
@@ -66,12 +57,12 @@ class BenchCommandTest {
         for (String[] args : new String[][] {
                 {"bench", "--shapes", "huge"}, {"bench", "--repeats", "0"}, {"bench", "--threads", "x"},
                 {"bench", "--backend", "gpu"}, {"bench", "--json", "/no/such/dir/b.json"}, {"bench", "--repeat", "3"}}) {
-            Result r = run(args);
+            Cli r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().startsWith("mnist: "), r.err());
             assertEquals(2, r.err().lines().count(), r.err());
         }
-        Result help = run("bench", "--help");
+        Cli help = run("bench", "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("--shapes SET") && help.out().contains("--json FILE"), help.out());
     }

@@ -3,10 +3,7 @@ package mnist.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,14 +21,8 @@ class ClassNamesTest {
     private static final List<String> FASHION = List.of("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal",
             "Shirt", "Sneaker", "Bag", "Ankle boot");
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Cli run(String... args) {
+        return Cli.run(args);
     }
 
     private static Path slice() throws URISyntaxException {
@@ -43,7 +34,7 @@ class ClassNamesTest {
         Path data = slice();
         assertEquals(FASHION, Mnist.load(data).classNames());
         Path model = dir.resolve("fashion.model");
-        Result train = run("train", "--data", data.toString(), "--hidden", "32", "--epochs", "2", "--validation", "100",
+        Cli train = run("train", "--data", data.toString(), "--hidden", "32", "--epochs", "2", "--validation", "100",
                 "--threads", "1", "--progress", "never", "--save", model.toString());
         assertEquals(0, train.code(), train.err());
         // the first test image of Fashion-MNIST is an ankle boot (label 9)
@@ -52,10 +43,10 @@ class ClassNamesTest {
         assertEquals(FASHION, ModelFile.load(model).classNames());
         assertEquals(FASHION, Classifier.load(model).classNames());
 
-        Result predict = run("predict", "--model", model.toString(), "--data", data.toString(), "--index", "0");
+        Cli predict = run("predict", "--model", model.toString(), "--data", data.toString(), "--index", "0");
         assertEquals(0, predict.code(), predict.err());
         assertTrue(predict.out().contains("Ankle boot"), predict.out());
-        Result evaluate = run("evaluate", "--model", model.toString(), "--data", data.toString());
+        Cli evaluate = run("evaluate", "--model", model.toString(), "--data", data.toString());
         assertEquals(0, evaluate.code(), evaluate.err());
         assertTrue(evaluate.out().contains("Sneaker"), evaluate.out());
     }
@@ -64,7 +55,7 @@ class ClassNamesTest {
     void classesOverridesTheDatasNames(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("renamed.model");
         String names = "zero,one,two,three,four,five,six,seven,eight,nine";
-        Result train = run("train", "--data", slice().toString(), "--classes", names, "--hidden", "16", "--epochs", "1",
+        Cli train = run("train", "--data", slice().toString(), "--classes", names, "--hidden", "16", "--epochs", "1",
                 "--validation", "100", "--threads", "1", "--progress", "never", "--save", model.toString());
         assertEquals(0, train.code(), train.err());
         assertEquals(List.of(names.split(",")), ModelFile.load(model).classNames());
@@ -73,7 +64,7 @@ class ClassNamesTest {
 
     @Test
     void badNamesAreRefusedWithTheirLine(@TempDir Path dir) throws Exception {
-        Result nine = run("train", "--classes", "a,b,c,d,e,f,g,h,i");
+        Cli nine = run("train", "--classes", "a,b,c,d,e,f,g,h,i");
         assertEquals(2, nine.code());
         assertTrue(nine.err().contains("--classes: 9 class names, expected 10 (one per label 0..9)"), nine.err());
 
@@ -84,11 +75,11 @@ class ClassNamesTest {
             Files.copy(slice().resolve(f), data.resolve(f));
         }
         Files.writeString(data.resolve("classes.txt"), "a\nb\nc\nd\ne\nf\ng\nh\nc\nj\n");
-        Result trained = run("train", "--data", data.toString(), "--epochs", "1");
+        Cli trained = run("train", "--data", data.toString(), "--epochs", "1");
         assertEquals(2, trained.code(), trained.err()); // a bad input, as for any bad data file
         assertTrue(trained.err().contains("classes.txt: class name 9 (label 8) 'c' appears twice"), trained.err());
         Files.writeString(data.resolve("classes.txt"), "a\nb\n\u0007\n");
-        Result control = run("train", "--data", data.toString(), "--epochs", "1");
+        Cli control = run("train", "--data", data.toString(), "--epochs", "1");
         assertTrue(control.err().contains("classes.txt: 3 class names, expected 10"), control.err());
     }
 }

@@ -488,14 +488,8 @@ class DigitServerTest {
 
     // ---- the command ----
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Cli run(String... args) {
+        return Cli.run(args);
     }
 
     @Test
@@ -547,12 +541,12 @@ class DigitServerTest {
             {"serve", "--model", binaryFile.toString()}, {"the page needs a model of 28x28 images over the ten digits"},
         };
         for (int i = 0; i < cases.length; i += 2) {
-            Result r = run(cases[i]);
+            Cli r = run(cases[i]);
             assertEquals(2, r.code(), String.join(" ", cases[i]) + ": " + r.err());
             assertTrue(r.err().contains(cases[i + 1][0]), r.err());
             assertTrue(r.err().contains("Try 'mnist serve --help'."), r.err());
         }
-        Result help = run("serve", "--help");
+        Cli help = run("serve", "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("Usage: mnist serve --model FILE"), help.out());
         assertTrue(run("--help").out().contains("serve    a web page to draw digits on"));
@@ -561,7 +555,7 @@ class DigitServerTest {
     @Test
     void commandReportsAPortInUse() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, LOOPBACK)) {
-            Result r = run("serve", "--model", ServeTestModel.file().toString(), "--port", Integer.toString(taken.getLocalPort()));
+            Cli r = run("serve", "--model", ServeTestModel.file().toString(), "--port", Integer.toString(taken.getLocalPort()));
             assertEquals(1, r.code(), r.err());
             assertTrue(r.err().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), r.err());
             assertTrue(r.err().contains("--port 0"), r.err());

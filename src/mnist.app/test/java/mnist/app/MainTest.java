@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -18,17 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line as a user meets it, run in-process: output, errors and exit codes. */
 class MainTest {
 
-    private record Result(int code, String out, String err) {
+    private static Cli run(String... args) {
+        return Cli.run(args);
     }
 
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
-    private static void assertUsageError(Result r, String expected) {
+    private static void assertUsageError(Cli r, String expected) {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().startsWith("mnist: "), r.err());
         assertTrue(r.err().contains(expected), "expected '" + expected + "' in: " + r.err());
@@ -38,21 +29,21 @@ class MainTest {
 
     @Test
     void helpAndVersion() {
-        Result help = run("--help");
+        Cli help = run("--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("train") && help.out().contains("show"));
-        Result trainHelp = run("train", "--help");
+        Cli trainHelp = run("train", "--help");
         assertEquals(0, trainHelp.code());
         assertTrue(trainHelp.out().contains("--model NAME"));
         assertTrue(run("show", "--help").out().contains("--index N"));
-        Result version = run("--version");
+        Cli version = run("--version");
         assertEquals(0, version.code());
         assertTrue(version.out().matches("mnist \\d+\\.\\d+\\.\\d+.*\\R"), version.out());
     }
 
     @Test
     void noArgumentsPrintsHelpAndFails() {
-        Result r = run();
+        Cli r = run();
         assertEquals(2, r.code());
         assertTrue(r.err().contains("Usage: mnist <command>"));
     }
@@ -103,7 +94,7 @@ class MainTest {
 
     @Test
     void missingDataDirectoryIsABadInput(@TempDir Path dir) {
-        Result r = run("show", "--index", "0", "--data", dir.resolve("nowhere").toString());
+        Cli r = run("show", "--index", "0", "--data", dir.resolve("nowhere").toString());
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("nowhere"), r.err());
@@ -115,7 +106,7 @@ class MainTest {
                 "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
             Files.write(dir.resolve(name), new byte[] {0, 0, 8, 3, 0, 0, 0, 1});
         }
-        Result r = run("train", "--model", "logistic", "--data", dir.toString(), "--epochs", "1");
+        Cli r = run("train", "--model", "logistic", "--data", dir.toString(), "--epochs", "1");
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("-idx"), "names the file: " + r.err());
@@ -124,7 +115,7 @@ class MainTest {
 
     @Test
     void showDrawsADigitWithItsLabel() {
-        Result r = run("show", "--split", "train", "--index", "0");
+        Cli r = run("show", "--split", "train", "--index", "0");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("train image 0: label 5"), r.out());
         assertTrue(r.out().lines().filter(l -> l.startsWith("|")).count() == 28, r.out());
@@ -133,7 +124,7 @@ class MainTest {
     @Test
     void trainsTheDefaultMlpWithValidation(@TempDir Path dir) throws IOException {
         Path metrics = dir.resolve("mlp.json");
-        Result r = run("train", "--epochs", "2", "--hidden", "16", "--validation", "1000", "--metrics-out", metrics.toString());
+        Cli r = run("train", "--epochs", "2", "--hidden", "16", "--validation", "1000", "--metrics-out", metrics.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Training mlp (784-16-10, relu, he init) on 59000 images, validating on 1000"), r.out());
         assertTrue(r.out().contains("Epoch 2/2  loss "), r.out());
@@ -151,7 +142,7 @@ class MainTest {
 
     @Test
     void progressAlwaysDrawsALiveLineThatPermanentLinesClear() {
-        Result r = run("train", "--epochs", "1", "--hidden", "8", "--validation", "500", "--progress", "always");
+        Cli r = run("train", "--epochs", "1", "--hidden", "8", "--validation", "500", "--progress", "always");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("\repoch 1/1  batch "), r.out());
         assertTrue(r.out().contains("images/s"), r.out());
@@ -163,7 +154,7 @@ class MainTest {
     void anAbsurdLearningRateStopsCleanlyAndKeepsTheLastGoodModel(@TempDir Path dir) throws IOException {
         // Full batch: epoch 0's loss is finite, its update overflows, epoch 1's loss is NaN.
         Path saved = dir.resolve("m.bin");
-        Result r = run("train", "--model", "logistic", "--lr", "1e38", "--epochs", "3", "--save", saved.toString());
+        Cli r = run("train", "--model", "logistic", "--lr", "1e38", "--epochs", "3", "--save", saved.toString());
         assertEquals(1, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("training stopped (try a lower learning rate, --lr)"), r.err());
@@ -182,7 +173,7 @@ class MainTest {
     @Test
     void trainPrintsLossesReportAndWritesMetrics(@TempDir Path dir) throws IOException {
         Path metrics = dir.resolve("metrics.json");
-        Result r = run("train", "--model", "logistic", "--epochs", "12", "--metrics-out", metrics.toString());
+        Cli r = run("train", "--model", "logistic", "--epochs", "12", "--metrics-out", metrics.toString());
         assertEquals(0, r.code(), r.err());
         String out = r.out();
         assertTrue(out.contains("Epoch 0 loss: 0.74711"), out);

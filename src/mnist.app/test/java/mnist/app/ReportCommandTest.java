@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,14 +35,8 @@ class ReportCommandTest {
     static Path dir;
     static LabeledImages test;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Cli run(String... args) {
+        return Cli.run(args);
     }
 
     @BeforeAll
@@ -58,7 +49,7 @@ class ReportCommandTest {
         Path report = dir.resolve("mlp-report");          // does not exist yet: created at the end
         Path model = dir.resolve("mlp.bin");
         Path metrics = dir.resolve("mlp.json");
-        Result r = run("train", "--epochs", "2", "--hidden", "16", "--validation", "1000", "--save", model.toString(),
+        Cli r = run("train", "--epochs", "2", "--hidden", "16", "--validation", "1000", "--save", model.toString(),
                 "--metrics-out", metrics.toString(), "--report", report.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Report written to " + report.resolve("report.html")), r.out());
@@ -95,7 +86,7 @@ class ReportCommandTest {
         Path model = dir.resolve("logistic.bin");
         Path metrics = dir.resolve("logistic.json");
         Path trainReport = dir.resolve("logistic-report");
-        Result r = run("train", "--model", "logistic", "--save", model.toString(), "--metrics-out", metrics.toString(),
+        Cli r = run("train", "--model", "logistic", "--save", model.toString(), "--metrics-out", metrics.toString(),
                 "--report", trainReport.toString());
         assertEquals(0, r.code(), r.err());
         String html = Files.readString(trainReport.resolve("report.html"));
@@ -129,7 +120,7 @@ class ReportCommandTest {
     void aBadReportDirectoryFailsBeforeAnyWork() throws IOException {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         for (String bad : List.of(dir.resolve("no-such-parent").resolve("report").toString(), file.toString(), "")) {
-            Result r = run("train", "--report", bad);
+            Cli r = run("train", "--report", bad);
             assertEquals(2, r.code(), bad + ": " + r.err());
             assertTrue(r.err().startsWith("mnist: --report"), r.err());
             assertEquals("", r.out(), "nothing loaded, nothing trained");

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,14 +41,8 @@ class SavedModelCommandsTest {
     static double trainedAccuracy;
     static LabeledImages test;
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Cli run(String... args) {
+        return Cli.run(args);
     }
 
     /** 784-64-10 ReLU/softmax, minibatch SGD (batches of 50) over 10000 images for 3 epochs: about 93%. */
@@ -93,7 +86,7 @@ class SavedModelCommandsTest {
     @Test
     void evaluateReportsTheAccuracyOfTraining() {
         for (String backend : new String[] {"simd", "scalar"}) {
-            Result r = run("evaluate", "--model", modelFile.toString(), "--backend", backend, "--threads", "2");
+            Cli r = run("evaluate", "--model", modelFile.toString(), "--backend", backend, "--threads", "2");
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("precision    recall  f1-score   support"), r.out());
             assertTrue(r.out().contains("784-64-10, relu hidden, softmax output"), r.out());
@@ -109,7 +102,7 @@ class SavedModelCommandsTest {
         network.parameters()[784] = -5f; // always "not 4"
         Path file = dir.resolve("b.bin");
         ModelFile.save(SavedModel.binary(network, 4, Map.of()), file);
-        Result r = run("evaluate", "--model", file.toString());
+        Cli r = run("evaluate", "--model", file.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("not 4"), r.out());
         assertTrue(r.out().contains("Test accuracy: " + (1 - 982 / 10000.0)), r.out());
@@ -117,7 +110,7 @@ class SavedModelCommandsTest {
 
     @Test
     void predictTestDigitsByIndex() {
-        Result r = run("predict", "--model", modelFile.toString(), "--index", "0", "--show");
+        Cli r = run("predict", "--model", modelFile.toString(), "--index", "0", "--show");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("test image 0: 7 (probability"), r.out());
         assertTrue(r.out().contains(", actual 7"), r.out());
@@ -176,14 +169,14 @@ class SavedModelCommandsTest {
         for (int i = 0; i < 30; i++) {
             float[] digit = test.image(i);
             // only digits the model gets right at 28x28: the question is whether redrawing changes the answer
-            Result direct = run("predict", "--model", modelFile.toString(), "--index", Integer.toString(i), "--json");
+            Cli direct = run("predict", "--model", modelFile.toString(), "--index", Integer.toString(i), "--json");
             if (!direct.out().contains("\"predicted\": \"" + test.label(i) + "\"")) {
                 continue;
             }
             int style = i % 4;
             Path file = dir.resolve("digit" + i + ".png");
             Files.write(file, png(digit, 2 + i % 3, 60 + 5 * i, 5 + 2 * i, 30 - i, inks[style], papers[style]));
-            Result r = run("predict", "--model", modelFile.toString(), file.toString());
+            Cli r = run("predict", "--model", modelFile.toString(), file.toString());
             assertEquals(0, r.code(), r.err());
             tried++;
             if (r.out().contains(file + ": " + test.label(i) + " (probability")) {
@@ -202,7 +195,7 @@ class SavedModelCommandsTest {
     void predictJson() throws IOException {
         Path file = dir.resolve("seven.png");
         Files.write(file, png(test.image(0), 3, 40, 10, 10, new int[] {0, 0, 0}, new int[] {255, 255, 255}));
-        Result r = run("predict", "--json", "--model", modelFile.toString(), "--index", "1", file.toString());
+        Cli r = run("predict", "--json", "--model", modelFile.toString(), "--index", "1", file.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("{"), r.out());
         assertTrue(r.out().contains("\"input\": \"test image 1\""), r.out());
@@ -231,7 +224,7 @@ class SavedModelCommandsTest {
             {"predict", "--model", modelFile.toString(), dir.resolve("gone.pgm").toString()}, {"gone.pgm: no such file"},
         };
         for (int c = 0; c < cases.length; c += 2) {
-            Result r = run(cases[c]);
+            Cli r = run(cases[c]);
             assertEquals(2, r.code(), r.err());
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().startsWith("mnist: ") && r.err().contains(cases[c + 1][0]), r.err());
@@ -240,7 +233,7 @@ class SavedModelCommandsTest {
 
     @Test
     void usageErrors() {
-        Result help = run("predict", "--help");
+        Cli help = run("predict", "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("--index N"));
         assertTrue(run("evaluate", "--help").out().contains("--model FILE"));
@@ -253,7 +246,7 @@ class SavedModelCommandsTest {
             {"predict", "--modle", "m.bin"}, {"did you mean --model?"},
         };
         for (int c = 0; c < cases.length; c += 2) {
-            Result r = run(cases[c]);
+            Cli r = run(cases[c]);
             assertEquals(2, r.code(), r.err());
             assertTrue(r.err().contains(cases[c + 1][0]), r.err());
             assertTrue(r.err().contains("--help"), r.err());
@@ -264,7 +257,7 @@ class SavedModelCommandsTest {
     @Test
     void exportWritesOnnx() throws IOException {
         Path onnx = dir.resolve("m.onnx");
-        Result r = run("export", "--model", modelFile.toString(), "--onnx", onnx.toString());
+        Cli r = run("export", "--model", modelFile.toString(), "--onnx", onnx.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Written as ONNX to " + onnx), r.out());
         byte[] bytes = Files.readAllBytes(onnx);
@@ -287,7 +280,7 @@ class SavedModelCommandsTest {
             {"does not exist"},
         };
         for (int c = 0; c < cases.length; c += 2) {
-            Result bad = run(cases[c]);
+            Cli bad = run(cases[c]);
             assertEquals(2, bad.code(), bad.err());
             assertTrue(bad.err().contains(cases[c + 1][0]), bad.err());
         }
