@@ -21,7 +21,7 @@ import sys
 import time
 
 DEFAULT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
-                            "src", "mnist.data", "main", "resources", "mnist", "data", "bundled")
+                            "src", "mnist.dataset", "main", "resources", "mnist", "dataset")
 
 
 def main():

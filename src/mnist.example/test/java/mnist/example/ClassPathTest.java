@@ -10,14 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import mnist.data.Mnist;
 import mnist.math.Backend;
-import mnist.model.ModelFile;
-import mnist.model.Network;
-import mnist.model.Output;
-import mnist.model.SavedModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,12 +47,8 @@ class ClassPathTest {
 
     @Test
     void runsOnTheClassPathWithAndWithoutTheVectorModule(@TempDir Path dir) throws Exception {
-        Network network = new Network(new int[] {784, 1}, Output.SIGMOID);
-        network.parameters()[784] = 3f;
-        Path model = dir.resolve("m.model");
-        ModelFile.save(SavedModel.binary(network, 1, Map.of()), model);
-        Path image = dir.resolve("bar.pgm");
-        Files.writeString(image, "P2 3 3 9\n9 0 9\n9 0 9\n9 0 9\n");
+        BarModel bar = BarModel.in(dir);
+        Path model = bar.model(), image = bar.image();
 
         Run plain = run(dir, List.of(), model.toString(), image.toString());
         assertEquals(0, plain.exit(), plain.err());

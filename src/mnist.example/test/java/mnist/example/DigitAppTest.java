@@ -5,13 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import mnist.model.ModelFile;
-import mnist.model.Network;
-import mnist.model.Output;
-import mnist.model.SavedModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,13 +36,8 @@ class DigitAppTest {
 
     @Test
     void classifiesAnImageFile(@TempDir Path dir) throws Exception {
-        Network network = new Network(new int[] {784, 1}, Output.SIGMOID);
-        network.parameters()[784] = 3f;
-        Path model = dir.resolve("m.model");
-        ModelFile.save(SavedModel.binary(network, 1, Map.of()), model);
-        Path image = dir.resolve("bar.pgm");
-        Files.writeString(image, "P2 3 3 9\n9 0 9\n9 0 9\n9 0 9\n");
-        String out = runMain(model.toString(), image.toString());
-        assertTrue(out.startsWith(image + ": 1 (0.953)"), out);
+        BarModel bar = BarModel.in(dir);
+        String out = runMain(bar.model().toString(), bar.image().toString());
+        assertTrue(out.startsWith(bar.image() + ": 1 (0.953)"), out);
     }
 }

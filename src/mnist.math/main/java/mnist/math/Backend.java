@@ -22,7 +22,7 @@ public enum Backend {
      * provider: SIMD where the Vector API is present, has vectors of at least 4 floats and the JIT
      * compiles it; scalar otherwise (without the module there are no vectors; narrower vectors, or an
      * interpreter-only JVM, run the Vector API an element at a time, boxed, far slower than plain Java),
-     * with the reason, which is also logged once ({@link System.Logger} "mnist": INFO when scalar).
+     * with the reason, which is also logged once when scalar ({@link System.Logger} "mnist", INFO).
      */
     public static Choice preferred() {
         return Preferred.CHOICE;
@@ -34,9 +34,11 @@ public enum Backend {
         private static Choice chosen() {
             Choice c = vectorApiPresent() ? choose(mnist.math.internal.SimdKernels.SPECIES.length(),
                     System.getProperty("java.vm.info", "")) : new Choice(SCALAR, MISSING);
-            // one line for an application that embeds mnist; the command line prints its own
-            System.getLogger("mnist").log(c.backend() == SIMD ? System.Logger.Level.DEBUG : System.Logger.Level.INFO,
-                    "mnist kernels: " + c.backend().id() + ", " + c.reason());
+            // one line for an application that embeds mnist, when it does not get the Vector API (the
+            // command line prints its own; looking a logger up at every start would cost start-up time)
+            if (c.backend() == SCALAR) {
+                System.getLogger("mnist").log(System.Logger.Level.INFO, "mnist kernels: " + c.backend().id() + ", " + c.reason());
+            }
             return c;
         }
     }

@@ -40,8 +40,8 @@ public record Curves(List<Series> loss, List<Series> accuracy, int bestEpoch, St
      * latter two may be null.
      */
     public static Curves minibatch(double[] trainLoss, double[] validationAccuracy, LearningCurves measured, int bestEpoch) {
-        double[] validationLoss = measured == null ? new double[0] : measured.validationLoss();
-        double[] trainAccuracy = measured == null ? new double[0] : measured.trainAccuracy();
+        double[] validationLoss = measured == null ? new double[0] : measured.validationLossPerEpoch();
+        double[] trainAccuracy = measured == null ? new double[0] : measured.trainAccuracyPerEpoch();
         String sample = measured == null ? "" : measured.trainSampleDescription();
         return new Curves(
                 List.of(new Series("training", TRAINING, trainLoss, "mean cross-entropy over the epoch's minibatches"),

@@ -60,11 +60,10 @@ public final class LearningCurves {
      * lacks (a checkpoint written without --report) are NaN, drawn as a gap. Returns whether all were there.
      */
     public boolean restore(java.util.Map<String, String> metadata, int epochs) {
-        double[] loss = split(metadata.get(VALIDATION_LOSS), epochs), accuracy = split(metadata.get(TRAIN_ACCURACY), epochs);
-        validationLoss = loss;
-        trainAccuracy = accuracy;
+        validationLoss = split(metadata.get(VALIDATION_LOSS), epochs);
+        trainAccuracy = split(metadata.get(TRAIN_ACCURACY), epochs);
         return metadata.containsKey(VALIDATION_LOSS) && metadata.containsKey(TRAIN_ACCURACY)
-                && metadata.get(VALIDATION_LOSS).split(",", -1).length >= epochs;
+                && (epochs == 0 || metadata.get(VALIDATION_LOSS).split(",", -1).length >= epochs);
     }
 
     private static final String VALIDATION_LOSS = "curve_validation_loss", TRAIN_ACCURACY = "curve_train_accuracy";
@@ -100,14 +99,6 @@ public final class LearningCurves {
 
     /** The training-sample accuracies measured so far, one per epoch. */
     public double[] trainAccuracyPerEpoch() {
-        return trainAccuracy.clone();
-    }
-
-    double[] validationLoss() {
-        return validationLoss.clone();
-    }
-
-    double[] trainAccuracy() {
         return trainAccuracy.clone();
     }
 
