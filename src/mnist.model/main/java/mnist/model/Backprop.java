@@ -119,7 +119,13 @@ public final class Backprop {
         return fa[s];
     }
 
-    private void gradientBuffers() {
+    /**
+     * Makes the buffers of the backward pass, once. A split step ({@link #forwardBackwardRows}) needs them
+     * made before its parts start: made lazily by the parts themselves, two threads could each make their
+     * own and one part's rows would land in an array the other then replaced (a race that changed a cold
+     * JVM's first step about once in a hundred runs).
+     */
+    void gradientBuffers() {
         if (dz != null) {
             return;
         }
@@ -369,7 +375,9 @@ public final class Backprop {
      */
     void forwardBackwardRows(Kernels k, float[] params, float[] x, SparseBatch sx, float[] y, int n, int r0, int r1) {
         checkBatch(n);
-        gradientBuffers();
+        if (dz == null) {
+            throw new IllegalStateException("gradientBuffers() must be made before the step is split");
+        }
         int last = network.layerCount() - 1;
         if (network.hasFront()) {
             frontForwardRows(k, params, x, n, r0, r1);

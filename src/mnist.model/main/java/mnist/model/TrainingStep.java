@@ -44,6 +44,7 @@ final class TrainingStep {
         this.weightDecay = weightDecay;
         int features = network.inputSize();
         backprop = new Backprop(network, kernels, batch);
+        backprop.gradientBuffers();   // here, not by the parts of the first step at once
         float[] params = network.parameters();
         work = layout.trainingArray(params);
         layout.toTraining(params, work);
