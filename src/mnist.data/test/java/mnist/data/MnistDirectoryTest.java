@@ -53,6 +53,36 @@ class MnistDirectoryTest {
         }
     }
 
+    /** Mnist.loadBundled does not hash the data at every load; this is where the bundled copy is checked. */
+    @Test
+    void theBundledCopyIsMnistByItsSha256Sums() throws IOException {
+        Sha256Sums sums;
+        try (InputStream in = bundled("SHA256SUMS")) {
+            sums = Sha256Sums.parse(in, "SHA256SUMS");
+        }
+        Mnist mnist = Bundled.mnist();
+        String[] names = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+                "t10k-labels-idx1-ubyte"};
+        for (String name : names) {
+            IdxArray unpacked;
+            try (InputStream in = bundled(name + ".gz")) {
+                unpacked = IdxReader.read(in, name);
+            }
+            sums.verifyContent(unpacked, name);    // throws on a mismatch
+            assertTrue(sums.digestOf(name).isPresent(), name + " is listed");
+        }
+        assertEquals(60_000, mnist.train().size());
+        assertEquals(10_000, mnist.test().size());
+        // and the check can fail: one changed label is a mismatch
+        IdxArray labels;
+        try (InputStream in = bundled("t10k-labels-idx1-ubyte.gz")) {
+            labels = IdxReader.read(in, "t10k-labels-idx1-ubyte");
+        }
+        labels.values()[0] ^= 1;
+        DatasetException e = assertThrows(DatasetException.class, () -> sums.verifyContent(labels, "t10k-labels-idx1-ubyte"));
+        assertTrue(e.getMessage().contains("SHA-256 mismatch"), e.getMessage());
+    }
+
     private static InputStream bundled(String name) throws java.io.IOException {
         // the tests have the data's jar on the class path (surefire puts there what mnist.data does not require)
         InputStream in = ClassLoader.getSystemResourceAsStream("mnist/dataset/" + name);
