@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import mnist.data.LabeledImages;
 import mnist.data.Mnist;
 
 /** The {@code --data DIR} option shared by the commands: a directory of IDX files, or the bundled MNIST. */
@@ -12,6 +13,15 @@ final class DataOption {
     }
 
     static Mnist load(Options options, PrintStream out) throws IOException, UsageException {
+        return load(options, out, true);
+    }
+
+    /** The test split only (evaluating, predicting): a sixth of the bytes to unpack. */
+    static Mnist loadTest(Options options, PrintStream out) throws IOException, UsageException {
+        return load(options, out, false);
+    }
+
+    private static Mnist load(Options options, PrintStream out, boolean withTrain) throws IOException, UsageException {
         long start = System.nanoTime();
         Mnist data;
         if (options.has("data")) {
@@ -21,12 +31,13 @@ final class DataOption {
             } catch (InvalidPathException e) {
                 throw new UsageException("mnist", "--data: not a valid path: " + e.getMessage());
             }
-            data = Mnist.load(dir);
+            data = withTrain ? Mnist.load(dir) : Mnist.loadTest(dir);
         } else {
-            data = Mnist.loadBundled();
+            data = withTrain ? Mnist.loadBundled() : Mnist.loadBundledTest();
         }
-        out.printf("Loaded %s: %d training and %d test images of %dx%d (%.1f s)%n", data.source(),
-                data.train().size(), data.test().size(), data.train().rows(), data.train().cols(),
+        LabeledImages test = data.test();
+        out.printf("Loaded %s: %s%d test images of %dx%d (%.1f s)%n", data.source(),
+                data.hasTrain() ? data.train().size() + " training and " : "", test.size(), test.rows(), test.cols(),
                 (System.nanoTime() - start) / 1e9);
         return data;
     }

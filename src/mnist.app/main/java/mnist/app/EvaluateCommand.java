@@ -52,7 +52,7 @@ final class EvaluateCommand {
         Path reportDir = ReportOption.parse(options, NAME);
         SavedModel model = ModelOption.load(file);
         out.println(ModelOption.describe(file, model));
-        Mnist data = DataOption.load(options, out);
+        Mnist data = DataOption.loadTest(options, out);
         LabeledImages test = data.test();
         if (test.features() != model.network().inputSize()) {
             throw new UsageException(NAME, "the model takes " + model.rows() + "x" + model.cols() + " images, but "

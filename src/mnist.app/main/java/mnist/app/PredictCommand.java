@@ -101,7 +101,7 @@ final class PredictCommand {
             out.println(ModelOption.describe(file, model));
         }
         if (options.has("index")) {
-            Mnist data = DataOption.load(options, json ? new PrintStream(OutputStream.nullOutputStream()) : out);
+            Mnist data = DataOption.loadTest(options, json ? new PrintStream(OutputStream.nullOutputStream()) : out);
             LabeledImages test = data.test();
             if (index >= test.size()) {
                 throw new UsageException(NAME, "--index must be below " + test.size() + ", the size of the test set");

@@ -43,7 +43,7 @@ final class ShowCommand {
             throw new UsageException(NAME, "--index is required");
         }
         int index = options.integer("index", 0, 0, Integer.MAX_VALUE);
-        Mnist data = DataOption.load(options, out);
+        Mnist data = splitName.equals("train") ? DataOption.load(options, out) : DataOption.loadTest(options, out);
         LabeledImages split = splitName.equals("train") ? data.train() : data.test();
         if (index >= split.size()) {
             throw new UsageException(NAME, "--index must be below " + split.size() + ", the size of the " + splitName + " set");

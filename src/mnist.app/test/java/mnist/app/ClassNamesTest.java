@@ -49,6 +49,23 @@ class ClassNamesTest {
         Cli evaluate = run("evaluate", "--model", model.toString(), "--data", data.toString());
         assertEquals(0, evaluate.code(), evaluate.err());
         assertTrue(evaluate.out().contains("Sneaker"), evaluate.out());
+
+        // evaluating and predicting read the test split only: a directory without the training files will do
+        Path testOnly = Files.createDirectory(dir.resolve("test-only"));
+        for (String f : List.of("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "classes.txt")) {
+            Files.copy(data.resolve(f), testOnly.resolve(f));
+        }
+        Cli evaluateTestOnly = run("evaluate", "--model", model.toString(), "--data", testOnly.toString());
+        assertEquals(0, evaluateTestOnly.code(), evaluateTestOnly.err());
+        assertTrue(evaluateTestOnly.out().contains("Loaded " + testOnly + ": 200 test images of 28x28"), evaluateTestOnly.out());
+        assertEquals(evaluate.out().lines().filter(l -> !l.startsWith("Loaded ")).toList(),
+                evaluateTestOnly.out().lines().filter(l -> !l.startsWith("Loaded ")).toList());
+        Cli predictTestOnly = run("predict", "--model", model.toString(), "--data", testOnly.toString(), "--index", "0");
+        assertEquals(0, predictTestOnly.code(), predictTestOnly.err());
+        assertTrue(predictTestOnly.out().contains("Ankle boot"), predictTestOnly.out());
+        Cli trainTestOnly = run("train", "--data", testOnly.toString(), "--epochs", "1");
+        assertEquals(2, trainTestOnly.code());
+        assertTrue(trainTestOnly.err().contains("train-images-idx3-ubyte"), trainTestOnly.err());
     }
 
     @Test

@@ -22,15 +22,17 @@ public final class Mnist {
 
     /** The standard file names, without the optional {@code .gz}. */
     private enum DataFile {
-        TRAIN_IMAGES("train-images-idx3-ubyte"),
-        TRAIN_LABELS("train-labels-idx1-ubyte"),
-        TEST_IMAGES("t10k-images-idx3-ubyte"),
-        TEST_LABELS("t10k-labels-idx1-ubyte");
+        TRAIN_IMAGES("train-images-idx3-ubyte", true),
+        TRAIN_LABELS("train-labels-idx1-ubyte", true),
+        TEST_IMAGES("t10k-images-idx3-ubyte", false),
+        TEST_LABELS("t10k-labels-idx1-ubyte", false);
 
         final String fileName;
+        final boolean train;
 
-        DataFile(String fileName) {
+        DataFile(String fileName, boolean train) {
             this.fileName = fileName;
+            this.train = train;
         }
     }
 
@@ -66,8 +68,23 @@ public final class Mnist {
      * mnist.dataset}); on the class path its jar must be there. Without it, a DatasetException says so.
      */
     public static Mnist loadBundled() throws DatasetException {
+        return loadBundled(true);
+    }
+
+    /**
+     * {@link #loadBundled()}'s test split only (10,000 images), for evaluating and predicting: the
+     * training split is five sixths of the bytes to unpack. {@link #train()} then fails; see {@link #hasTrain()}.
+     */
+    public static Mnist loadBundledTest() throws DatasetException {
+        return loadBundled(false);
+    }
+
+    private static Mnist loadBundled(boolean withTrain) throws DatasetException {
         IdxArray[] arrays = new IdxArray[DataFile.values().length];
         for (DataFile file : DataFile.values()) {
+            if (!withTrain && file.train) {
+                continue;
+            }
             String resource = file.fileName + ".gz";
             try (InputStream in = openBundled(resource)) {
                 arrays[file.ordinal()] = IdxReader.read(in, displayBundled(resource));
@@ -87,6 +104,18 @@ public final class Mnist {
      * SHA256SUMS file, every one of these files it lists (by plain or by .gz name) is checked.
      */
     public static Mnist load(Path directory) throws DatasetException {
+        return load(directory, true);
+    }
+
+    /**
+     * {@link #load(Path)}'s test split only: the two {@code t10k} files (and their SHA256SUMS entries,
+     * if listed), for evaluating and predicting. {@link #train()} then fails; see {@link #hasTrain()}.
+     */
+    public static Mnist loadTest(Path directory) throws DatasetException {
+        return load(directory, false);
+    }
+
+    private static Mnist load(Path directory, boolean withTrain) throws DatasetException {
         if (!Files.isDirectory(directory)) {
             throw new DatasetException(directory.toString(), Files.exists(directory)
                     ? "not a directory" : "directory not found");
@@ -95,6 +124,9 @@ public final class Mnist {
         Sha256Sums sums = Files.exists(sumsFile) ? Sha256Sums.read(sumsFile) : null;
         IdxArray[] arrays = new IdxArray[DataFile.values().length];
         for (DataFile file : DataFile.values()) {
+            if (!withTrain && file.train) {
+                continue;
+            }
             Path path = find(directory, file);
             arrays[file.ordinal()] = IdxReader.read(path);
             if (sums != null) {
@@ -116,9 +148,17 @@ public final class Mnist {
         return classNames;
     }
 
-    /** The training split, in the files' order. */
+    /** The training split, in the files' order; IllegalStateException if only the test split was loaded. */
     public LabeledImages train() {
+        if (train == null) {
+            throw new IllegalStateException(source + ": only the test split was loaded (loadTest, loadBundledTest)");
+        }
         return train;
+    }
+
+    /** Whether the training split was loaded: false after {@link #loadTest} and {@link #loadBundledTest}. */
+    public boolean hasTrain() {
+        return train != null;
     }
 
     /** The test split, in the files' order. */
@@ -128,8 +168,8 @@ public final class Mnist {
 
     @Override
     public String toString() {
-        return source + ": train " + train.size() + ", test " + test.size() + " images of "
-                + train.rows() + "x" + train.cols();
+        return source + ": " + (train == null ? "" : "train " + train.size() + ", ") + "test " + test.size()
+                + " images of " + test.rows() + "x" + test.cols();
     }
 
     /** Checks the arrays' shapes and labels against each other, then converts them. */
@@ -138,8 +178,13 @@ public final class Mnist {
         IdxArray trainLabels = arrays[DataFile.TRAIN_LABELS.ordinal()];
         IdxArray testImages = arrays[DataFile.TEST_IMAGES.ordinal()];
         IdxArray testLabels = arrays[DataFile.TEST_LABELS.ordinal()];
-        checkSplit(trainImages, trainLabels);
+        if (trainImages != null) {
+            checkSplit(trainImages, trainLabels);
+        }
         checkSplit(testImages, testLabels);
+        if (trainImages == null) {   // the test split only
+            return new Mnist(source, null, LabeledImages.fromIdx(source + " test", testImages, testLabels), classNames);
+        }
         if (testImages.dimension(1) != trainImages.dimension(1)
                 || testImages.dimension(2) != trainImages.dimension(2)) {
             throw new DatasetException(testImages.name(), "images are " + testImages.dimension(1) + "x"

@@ -53,6 +53,34 @@ class MnistDirectoryTest {
         }
     }
 
+    @Test
+    void theTestSplitLoadsAloneWithoutTheTrainingFiles() throws IOException {
+        write(NAMES[2], images(2, 4, 5));
+        write(NAMES[3] + ".gz", gzip(labels(7, 1)));
+        Mnist mnist = Mnist.loadTest(dir);
+        assertEquals(false, mnist.hasTrain());
+        assertArrayEquals(new int[] {7, 1}, mnist.test().labels());
+        assertEquals(5 / 255f, mnist.test().image(0)[5]);
+        IllegalStateException e = assertThrows(IllegalStateException.class, mnist::train);
+        assertTrue(e.getMessage().contains("only the test split was loaded"), e.getMessage());
+        // all four are needed for the whole set, and the error names the missing one
+        DatasetException missing = assertThrows(DatasetException.class, () -> Mnist.load(dir));
+        assertTrue(missing.getMessage().contains(NAMES[0]), missing.getMessage());
+        // the test files are still checked against SHA256SUMS
+        writeSums(sha256(images(2, 4, 5)) + "  " + NAMES[2] + "\n" + sha256(labels(7, 2)) + "  " + NAMES[3] + "\n");
+        DatasetException mismatch = assertThrows(DatasetException.class, () -> Mnist.loadTest(dir));
+        assertTrue(mismatch.getMessage().contains("SHA-256 mismatch"), mismatch.getMessage());
+    }
+
+    @Test
+    void theBundledTestSplitIsTheWholeLoadsTestSplit() throws DatasetException {
+        Mnist test = Mnist.loadBundledTest();
+        assertEquals(false, test.hasTrain());
+        assertEquals(true, Bundled.mnist().hasTrain());
+        assertSame(Bundled.mnist().test(), test.test());
+        assertEquals(Bundled.mnist().classNames(), test.classNames());
+    }
+
     /** Mnist.loadBundled does not hash the data at every load; this is where the bundled copy is checked. */
     @Test
     void theBundledCopyIsMnistByItsSha256Sums() throws IOException {
