@@ -2,7 +2,6 @@
 module mnist.app {
     requires mnist.model;
     requires mnist.dataset; // the bundled MNIST, read by mnist.data
-    requires jdk.httpserver; // mnist serve: the draw-a-digit page
     // for the width of the vector species, shown in the report (mnist.math brings the module in anyway)
     requires jdk.incubator.vector;
 }

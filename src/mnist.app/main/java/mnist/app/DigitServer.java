@@ -1,11 +1,7 @@
 package mnist.app;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -14,15 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import mnist.app.HttpServer.Refusal;
 import mnist.data.DatasetException;
 import mnist.data.image.DigitImages;
 import mnist.model.Classifier;
 import mnist.model.Prediction;
 
 /**
- * The HTTP side of {@code mnist serve}, on the JDK's own {@code com.sun.net.httpserver}.
+ * The HTTP side of {@code mnist serve}, on a small HTTP/1.1 server of our own ({@link HttpServer}).
  *
  * <ul>
  *   <li>{@code GET /}: the draw-a-digit page (one self-contained HTML file, {@code serve.html}).
@@ -33,16 +29,18 @@ import mnist.model.Prediction;
  *       input28 being the 28x28 image the model saw, row-major, ink 1.
  * </ul>
  *
- * Every failure is an answer with a JSON body {@code {"error": "..."}}: 400 bad image, 404 unknown path,
- * 405 wrong method, 413 too large, 415 wrong content type, 503 busy, 500 a bug of ours. None of them
- * stops the server.
+ * Every failure is an answer with a JSON body {@code {"error": "..."}}: 400 bad image or malformed
+ * request, 403 foreign Host, 404 unknown path, 405 wrong method, 408 too slow, 413 too large, 415 wrong
+ * content type, 431 headers too large, 503 busy, 500 a bug of ours. None of them stops the server.
  *
- * <p>Work is bounded, and slow clients cannot stall it. Every exchange runs on a virtual thread of its
- * own, so a client that trickles its body holds only that thread and its connection (and is cut off by
- * the JDK server's request time limit, {@code sun.net.httpserver.maxReqTime}), never a worker: at most
- * {@code maxOpen} exchanges are open at once (more get 503 at once, without their body being read), and
- * the CPU work, decoding and classifying, runs for at most {@code workers} requests at a time with
- * {@code queue} more waiting (more get 503). Nothing queues without bound.
+ * <p>Work is bounded, and slow clients cannot stall it. Every connection runs on a virtual thread of its
+ * own, so a client that trickles its request holds only that thread and its connection, never a worker,
+ * and only until its deadline: the request line and headers must arrive within {@link HttpServer.Limits#head}
+ * (10 s by default), the body within {@link HttpServer.Limits#body} (10 s) after them, or the answer is
+ * 408 and the connection is closed. At most {@code maxOpen} connections are open at once (more get 503 at
+ * once, without their request being read), and the CPU work, decoding and classifying, runs for at most
+ * {@code workers} requests at a time, on bodies that have fully arrived, with {@code queue} more waiting
+ * (more get 503). Nothing queues without bound.
  */
 final class DigitServer implements AutoCloseable {
     /** The largest request body read, in bytes. */
@@ -56,9 +54,6 @@ final class DigitServer implements AutoCloseable {
 
     private final Classifier classifier;
     private final HttpServer server;
-    private final java.util.concurrent.ExecutorService exchanges;   // a virtual thread per exchange
-    private final java.util.concurrent.Semaphore open;             // exchanges open at once
-    private final int openLimit;
     private final java.util.concurrent.Semaphore admitted;         // requests computing or waiting to
     private final java.util.concurrent.Semaphore computing;        // requests decoding and classifying
     private final Stats stats = new Stats();
@@ -66,9 +61,10 @@ final class DigitServer implements AutoCloseable {
     private final AtomicInteger served = new AtomicInteger();
     /** Host names allowed beyond IP literals and localhost (a reverse proxy's), lower case. */
     private final java.util.Set<String> allowedHosts;
+    private final int port;
 
-    private DigitServer(Classifier classifier, InetSocketAddress address, int workerCount, int queue, int maxOpen,
-                        java.util.Set<String> allowedHosts) throws IOException {
+    private DigitServer(Classifier classifier, InetSocketAddress address, int workerCount, int queue,
+                        java.util.Set<String> allowedHosts, HttpServer.Limits limits) throws IOException {
         if (classifier.isBinary() || classifier.classNames().size() != 10
                 || classifier.rows() != DigitImages.SIZE || classifier.cols() != DigitImages.SIZE) {
             throw new IllegalArgumentException("the page needs a model of 28x28 images over the ten digits, not " + classifier);
@@ -76,14 +72,10 @@ final class DigitServer implements AutoCloseable {
         this.classifier = classifier;
         this.allowedHosts = java.util.Set.copyOf(allowedHosts.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList());
         this.page = loadPage();
-        this.open = new java.util.concurrent.Semaphore(maxOpen);
-        this.openLimit = maxOpen;
         this.admitted = new java.util.concurrent.Semaphore(workerCount + queue);
         this.computing = new java.util.concurrent.Semaphore(workerCount, true);
-        this.exchanges = java.util.concurrent.Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("mnist-serve-", 0).factory());
-        this.server = HttpServer.create(address, 128);
-        server.createContext("/", this::handle);
-        server.setExecutor(exchanges);
+        this.server = HttpServer.bind(address, limits, this::handle, stats::record);
+        this.port = server.address().getPort();
     }
 
     /**
@@ -94,12 +86,12 @@ final class DigitServer implements AutoCloseable {
         return start(classifier, address, workers, queue, java.util.Set.of());
     }
 
-    /** Exchanges open at once by default (each a virtual thread and a connection; slow ones included). */
-    static final int MAX_OPEN = 256;
+    /** Connections open at once by default (each a virtual thread; slow and idle ones included). */
+    static final int MAX_OPEN = HttpServer.Limits.DEFAULT.maxOpen();
 
     static DigitServer start(Classifier classifier, InetSocketAddress address, int workers, int queue,
                              java.util.Set<String> allowedHosts) throws IOException {
-        return start(classifier, address, workers, queue, MAX_OPEN, allowedHosts);
+        return start(classifier, address, workers, queue, allowedHosts, HttpServer.Limits.DEFAULT);
     }
 
     /**
@@ -110,34 +102,39 @@ final class DigitServer implements AutoCloseable {
      */
     static DigitServer start(Classifier classifier, InetSocketAddress address, int workers, int queue, int maxOpen,
                              java.util.Set<String> allowedHosts) throws IOException {
-        if (workers < 1 || queue < 1 || maxOpen < 1) {
-            throw new IllegalArgumentException("workers " + workers + ", queue " + queue + " and open exchanges " + maxOpen
-                    + " must be at least 1");
+        return start(classifier, address, workers, queue, allowedHosts, HttpServer.Limits.DEFAULT.withMaxOpen(maxOpen));
+    }
+
+    /** As the others, with the connections' limits and time limits given. */
+    static DigitServer start(Classifier classifier, InetSocketAddress address, int workers, int queue,
+                             java.util.Set<String> allowedHosts, HttpServer.Limits limits) throws IOException {
+        if (workers < 1 || queue < 1) {
+            throw new IllegalArgumentException("workers " + workers + " and queue " + queue + " must be at least 1");
         }
-        DigitServer s = new DigitServer(classifier, address, workers, queue, maxOpen, allowedHosts);
+        DigitServer s = new DigitServer(classifier, address, workers, queue, allowedHosts, limits);
         s.server.start();
         return s;
     }
 
     /** The address actually bound (with the port chosen when 0 was asked). */
     InetSocketAddress address() {
-        return server.getAddress();
+        return server.address();
     }
 
     /** The page's URL, e.g. {@code http://127.0.0.1:8080/}. */
     URI uri() {
-        InetAddress a = server.getAddress().getAddress();
+        InetAddress a = server.address().getAddress();
         String host = a.getHostAddress();
         if (host.indexOf(':') >= 0) {
             int zone = host.indexOf('%');
             host = "[" + (zone >= 0 ? host.substring(0, zone) : host) + "]";
         }
-        return URI.create("http://" + host + ":" + server.getAddress().getPort() + "/");
+        return URI.create("http://" + host + ":" + port + "/");
     }
 
-    /** Exchanges open now, slow ones included (for tests). */
+    /** Connections open now, slow and idle ones included (for tests). */
     int load() {
-        return openLimit - open.availablePermits();
+        return server.open();
     }
 
     /** Predictions answered (or being answered) with 200 so far. */
@@ -145,21 +142,16 @@ final class DigitServer implements AutoCloseable {
         return served.get();
     }
 
-    /** Stops listening, lets running exchanges finish for up to a second, and ends the threads. */
+    /** Stops listening, lets requests being answered finish for up to a second, and ends the threads. */
     @Override
     public void close() {
-        server.stop(1);
-        exchanges.shutdownNow();
-        try {
-            exchanges.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        server.close();
     }
 
     /**
      * What the server did since the last call, in one line (requests by status class, latency from the
-     * request's arrival to its answer, p50 and p99), and a fresh count; null when nothing happened.
+     * request's arrival, its headers read, to its answer, p50 and p99; 0 for answers made before that,
+     * such as a 408 for headers that did not arrive), and a fresh count; null when nothing happened.
      */
     String summary() {
         return stats.drain();
@@ -235,125 +227,59 @@ final class DigitServer implements AutoCloseable {
             return;
         }
         boolean ours = name.equals("localhost") || IPV4.matcher(name).matches() || IPV6.matcher(name).matches();
-        if (!ours || port != null && !port.equals(Integer.toString(server.getAddress().getPort()))) {
+        if (!ours || port != null && !port.equals(Integer.toString(this.port))) {
             throw new Refusal(403, "this server does not answer for Host '" + truncate(host.strip()) + "' (an IP address or"
-                    + " localhost with port " + server.getAddress().getPort() + "; a reverse proxy's name: mnist serve --allow-host NAME)");
+                    + " localhost with port " + this.port + "; a reverse proxy's name: mnist serve --allow-host NAME)");
         }
     }
 
-    /** An answer other than 200: its status and the message of its JSON body. */
-    private static final class Refusal extends Exception {
-        final int status;
-
-        Refusal(int status, String message) {
-            super(message, null, false, false);
-            this.status = status;
+    private void handle(HttpServer.Exchange exchange) throws Refusal, IOException {
+        checkHost(exchange.header("Host"));
+        String path = exchange.path();
+        if ("/".equals(path)) {
+            allow(exchange, "GET", "HEAD");
+            exchange.setHeader("Content-Type", "text/html; charset=utf-8");
+            exchange.setHeader("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; "
+                    + "style-src 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'");
+            exchange.send(200, page);   // for HEAD, the headers only
+        } else if (PREDICT.equals(path)) {
+            allow(exchange, "POST");
+            byte[] body = json(predict(exchange));
+            exchange.setHeader("Content-Type", "application/json");
+            served.incrementAndGet();   // before the answer goes out: a client that has it sees the count
+            exchange.send(200, body);
+        } else {
+            throw new Refusal(404, "no such page: " + truncate(path) + " (the page is /, the API " + PREDICT + ")");
         }
     }
 
-    private void handle(HttpExchange exchange) {
-        long arrived = System.nanoTime();
-        boolean entered = open.tryAcquire();
-        try (exchange) {
-            Headers headers = exchange.getResponseHeaders();
-            headers.set("X-Content-Type-Options", "nosniff");
-            headers.set("Cache-Control", "no-store");
-            try {
-                if (!entered) {
-                    headers.set("Retry-After", "1");
-                    headers.set("Connection", "close");
-                    throw new Refusal(503, "busy: too many connections at once, try again in a moment");
-                }
-                checkHost(exchange.getRequestHeaders().getFirst("Host"));
-                String path = exchange.getRequestURI().getRawPath();
-                String method = exchange.getRequestMethod();
-                if ("/".equals(path)) {
-                    allow(exchange, "GET", "HEAD");
-                    headers.set("Content-Type", "text/html; charset=utf-8");
-                    headers.set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; "
-                            + "style-src 'unsafe-inline'; img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'");
-                    if (method.equals("HEAD")) {
-                        exchange.sendResponseHeaders(200, -1);
-                    } else {
-                        send(exchange, 200, page);
-                    }
-                } else if (PREDICT.equals(path)) {
-                    allow(exchange, "POST");
-                    byte[] body = json(predict(exchange));
-                    headers.set("Content-Type", "application/json");
-                    served.incrementAndGet();   // before the answer goes out: a client that has it sees the count
-                    send(exchange, 200, body);
-                } else {
-                    throw new Refusal(404, "no such page: " + truncate(path) + " (the page is /, the API " + PREDICT + ")");
-                }
-            } catch (Refusal r) {
-                refuse(exchange, r.status, r.getMessage());
-            } catch (RuntimeException | OutOfMemoryError e) {
-                // A bug of ours, or a request too big for the heap: this request fails, the server goes on.
-                refuse(exchange, 500, "internal error: " + e);
-            }
-        } catch (IOException e) {
-            // The client went away (or the response could not be written): nothing to answer.
-        } finally {
-            if (entered) {
-                open.release();
-            }
-            int status = exchange.getResponseCode();
-            stats.record(status < 0 ? 500 : status, System.nanoTime() - arrived);
-        }
-    }
-
-    private static void allow(HttpExchange exchange, String... methods) throws Refusal {
-        String method = exchange.getRequestMethod();
+    private static void allow(HttpServer.Exchange exchange, String... methods) throws Refusal {
+        String method = exchange.method();
         for (String m : methods) {
             if (m.equals(method)) {
                 return;
             }
         }
         String list = String.join(", ", methods);
-        exchange.getResponseHeaders().set("Allow", list);
+        exchange.setHeader("Allow", list);
         throw new Refusal(405, "method " + truncate(method) + " is not allowed here (only " + list + ")");
     }
 
-    private static void refuse(HttpExchange exchange, int status, String message) throws IOException {
-        if (exchange.getResponseCode() != -1) {
-            return; // headers already sent: nothing more can be said
-        }
-        if (status == 413 || status == 503) {
-            exchange.getResponseHeaders().set("Connection", "close"); // the body was not read
-        }
-        byte[] body = Json.write(Map.of("error", message)).getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        send(exchange, status, body);
-    }
-
-    /**
-     * Sends the answer and closes its stream, which flushes it to the client at once. (Closing only the
-     * exchange would first drain what is left of the request body, up to 64 KB, before flushing: a
-     * client that announced a body too large and is still sending it would wait for that.)
-     */
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        if (exchange.getRequestMethod().equals("HEAD")) {   // the headers only, also for a refusal
-            exchange.sendResponseHeaders(status, -1);
-            exchange.getResponseBody().close();
-            return;
-        }
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
-    private Map<String, Object> predict(HttpExchange exchange) throws Refusal, IOException {
-        String type = mediaType(exchange.getRequestHeaders().getFirst("Content-Type"));
+    private Map<String, Object> predict(HttpServer.Exchange exchange) throws Refusal, IOException {
+        String type = mediaType(exchange.header("Content-Type"));
         if (!type.equals(PNG) && !type.equals(PGM)) {
             throw new Refusal(415, "the body must be a PNG (Content-Type: " + PNG + ") or a PGM (" + PGM + "), not "
                     + (type.isEmpty() ? "a body without Content-Type" : truncate(type)));
         }
-        byte[] body = readBody(exchange);          // on this exchange's own virtual thread: a slow client holds no worker
+        // On this connection's own virtual thread, within the body's deadline: a slow client holds no worker.
+        // Refused with 413 beyond MAX_BODY, by its Content-Length before any of it is read.
+        byte[] body = exchange.readBody(MAX_BODY);
+        if (body.length == 0) {
+            throw new Refusal(400, "the body is empty: send the image's bytes");
+        }
         checkFormat(body, type);
         if (!admitted.tryAcquire()) {
-            exchange.getResponseHeaders().set("Retry-After", "1");
+            exchange.setHeader("Retry-After", "1");
             throw new Refusal(503, "busy: too many requests at once, try again in a moment");
         }
         float[] pixels;
@@ -387,30 +313,6 @@ final class DigitServer implements AutoCloseable {
         }
         answer.put("input28", input);
         return answer;
-    }
-
-    /** The body, refused with 413 beyond {@link #MAX_BODY} (by its Content-Length before reading any of it). */
-    private static byte[] readBody(HttpExchange exchange) throws Refusal, IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            long declared;
-            try {
-                declared = Long.parseLong(length.strip());
-            } catch (NumberFormatException e) {
-                throw new Refusal(400, "bad Content-Length: " + truncate(length));
-            }
-            if (declared > MAX_BODY) {
-                throw new Refusal(413, "the body of " + declared + " bytes is larger than the limit of " + MAX_BODY + " bytes");
-            }
-        }
-        byte[] body = exchange.getRequestBody().readNBytes(MAX_BODY + 1);
-        if (body.length > MAX_BODY) {
-            throw new Refusal(413, "the body is larger than the limit of " + MAX_BODY + " bytes");
-        }
-        if (body.length == 0) {
-            throw new Refusal(400, "the body is empty: send the image's bytes");
-        }
-        return body;
     }
 
     /** The body must be what its Content-Type says, and a PNG no larger than MAX_SIDE a side. */
@@ -458,7 +360,6 @@ final class DigitServer implements AutoCloseable {
 
     /** Request text echoed in a message, cut short. */
     private static String truncate(String s) {
-        String clean = s.replaceAll("[^\\x20-\\x7E]", "?");
-        return clean.length() <= 60 ? clean : clean.substring(0, 60) + "...";
+        return HttpServer.truncate(s);
     }
 }

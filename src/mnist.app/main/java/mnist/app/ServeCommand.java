@@ -29,6 +29,11 @@ final class ServeCommand {
             (image/x-portable-graymap) image of a digit, the answer JSON with "digit", "confidence",
             "probabilities" and "input28". Ctrl-C stops the server.
 
+            A client has %2$s to send a request's headers and %3$s more for its body (system
+            properties mnist.serve.head.seconds and mnist.serve.body.seconds); a slower one is
+            answered 408 (Request Timeout) and disconnected. At most %4$d connections are open at
+            once, kept-alive idle ones included; the next is answered 503 at once.
+
             Options:
               --model FILE       the model file, from 'mnist train --save FILE'              (required)
               --port N           the TCP port; 0 picks a free one                          [8080]
@@ -39,14 +44,45 @@ final class ServeCommand {
                                  in the Host header is answered, so that other sites cannot
                                  reach the server through a name of theirs (DNS rebinding)
               --threads N        images decoded and classified at once; more wait in a queue
-                                 of %d, beyond which the server answers 503 (busy); slow
+                                 of %1$d, beyond which the server answers 503 (busy); slow
                                  clients hold none of these                                [cores]
               --backend NAME     simd (Vector API) or scalar  [simd where it pays]
               --help             show this help
-            """.formatted(QUEUE);
+            """.formatted(QUEUE, HttpServer.duration(HttpServer.Limits.DEFAULT.head()),
+            HttpServer.duration(HttpServer.Limits.DEFAULT.body()), HttpServer.Limits.DEFAULT.maxOpen());
 
     /** Seconds between two summary lines. */
     static final long SUMMARY_SECONDS = Long.getLong("mnist.serve.summary.seconds", 60);
+
+    /**
+     * The server's time limits, from the system properties {@code mnist.serve.head.seconds} (the request
+     * line and headers), {@code mnist.serve.body.seconds} (the body), {@code mnist.serve.idle.seconds} (a
+     * kept-alive connection between requests) and {@code mnist.serve.write.seconds} (the client taking
+     * an answer), each {@link HttpServer.Limits#DEFAULT} when not set; fractions allowed.
+     */
+    static HttpServer.Limits limits() throws UsageException {
+        HttpServer.Limits d = HttpServer.Limits.DEFAULT;
+        return new HttpServer.Limits(d.maxOpen(), seconds("head", d.head()), seconds("body", d.body()),
+                seconds("idle", d.idle()), seconds("write", d.write()));
+    }
+
+    private static java.time.Duration seconds(String name, java.time.Duration otherwise) throws UsageException {
+        String property = "mnist.serve." + name + ".seconds";
+        String value = System.getProperty(property);
+        if (value == null) {
+            return otherwise;
+        }
+        double s;
+        try {
+            s = Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            s = Double.NaN;
+        }
+        if (!(s >= 0.001 && s <= 86_400)) {
+            throw new UsageException(NAME, "-D" + property + "=" + value + ": a number of seconds from 0.001 to 86400 is needed");
+        }
+        return java.time.Duration.ofMillis(Math.round(s * 1000));
+    }
 
     private static final Set<String> VALUED = Set.of("model", "port", "host", "threads", "backend", "allow-host");
     private static final Set<String> SWITCHES = Set.of("help");
@@ -68,6 +104,7 @@ final class ServeCommand {
         int port = options.integer("port", 8080, 0, 65535);
         int threads = options.integer("threads", Runtime.getRuntime().availableProcessors(), 1, 256);
         Backend backend = BackendOption.parse(options, out);
+        HttpServer.Limits limits = limits();
         String host = options.string("host", "127.0.0.1");
         InetAddress address;
         try {
@@ -82,13 +119,6 @@ final class ServeCommand {
         }
         Classifier classifier = Classifier.of(model, backend);
 
-        // A client that sends its request, or reads its answer, slowly must not hold a worker for ever
-        // (seconds; read once, when the first server is made).
-        for (String limit : new String[] {"sun.net.httpserver.maxReqTime", "sun.net.httpserver.maxRspTime"}) {
-            if (System.getProperty(limit) == null) {
-                System.setProperty(limit, "30");
-            }
-        }
         Set<String> allowed = new java.util.LinkedHashSet<>();
         if (options.has("allow-host")) {
             for (String name : options.string("allow-host", "").split(",", -1)) {
@@ -101,7 +131,7 @@ final class ServeCommand {
         }
         DigitServer server;
         try {
-            server = DigitServer.start(classifier, new InetSocketAddress(address, port), threads, QUEUE, allowed);
+            server = DigitServer.start(classifier, new InetSocketAddress(address, port), threads, QUEUE, allowed, limits);
         } catch (BindException e) {
             throw new IOException("cannot listen on " + host + ":" + port + ": " + e.getMessage()
                     + (port != 0 ? " (another port: --port N, or any free one: --port 0)" : ""), e);

@@ -303,7 +303,7 @@ class DigitServerTest {
                 "POST /api/predict HTTP/1.1\r\nHost: x\r\nContent-Length: nope\r\n\r\n",
                 "GET / HTTP/1.1\r\n" + "X: " + "a".repeat(500_000) + "\r\n\r\n"}) {
             String answer = raw(garbage, true);
-            assertFalse(answer.startsWith("HTTP/1.1 200"), answer);
+            assertTrue(answer.matches("(?s)HTTP/1\\.1 4\\d\\d .*") && !errorOf(answer).isEmpty(), answer);
         }
         checkPrediction(2, send(post("image/png", png(2))));
     }
@@ -368,14 +368,22 @@ class DigitServerTest {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Limits with every time limit the same, and room for the connections of the load tests. */
+    private static HttpServer.Limits deadlines(int millis) {
+        Duration d = Duration.ofMillis(millis);
+        return new HttpServer.Limits(DigitServer.MAX_OPEN, d, d, d, d);
+    }
+
     /**
      * 50 slow clients trickling their bodies and a stream of malformed and oversized requests, against a
      * server of one worker: an honest request is still answered within a second, every time, and the
-     * heap stays bounded.
+     * heap stays bounded; when their body's deadline (3 s here) passes, each slow client gets 408 and
+     * its connection is closed.
      */
     @Test
     void slowAndHostileClientsDoNotStallHonestOnes() throws Exception {
-        try (DigitServer small = DigitServer.start(classifier, new InetSocketAddress(LOOPBACK, 0), 1, 2)) {
+        try (DigitServer small = DigitServer.start(classifier, new InetSocketAddress(LOOPBACK, 0), 1, 2, java.util.Set.of(),
+                deadlines(3000))) {
             Runtime rt = Runtime.getRuntime();
             System.gc();
             long heapBefore = rt.totalMemory() - rt.freeMemory();
@@ -435,10 +443,22 @@ class DigitServerTest {
                 hostile.join(5000);
                 System.gc();
                 long heapAfter = rt.totalMemory() - rt.freeMemory();
+                // The slow clients, none of which finished its body: each gets 408 at its deadline, then the end
+                // of the connection (readAllBytes returns only there).
+                for (Socket s : slow) {
+                    s.setSoTimeout(10_000);
+                    String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    assertTrue(answer.startsWith("HTTP/1.1 408 Request Timeout\r\n"), answer);
+                    assertTrue(answer.contains("\r\nConnection: close\r\n"), answer);
+                    assertTrue(errorOf(answer).startsWith("timeout: the body did not arrive within 3 s ("), answer);
+                }
                 String summary = small.summary();
                 System.out.printf("serve under 50 slow clients and a hostile stream: 20 honest requests, slowest %.3f s;"
-                        + " heap %+d MB; %s%n", worst, (heapAfter - heapBefore) >> 20, summary);
-                assertTrue(summary.matches("\\d{3,} requests.*"), "a stream of hostile requests went on meanwhile: " + summary);
+                        + " heap %+d MB; the slow clients got 408; %s%n", worst, (heapAfter - heapBefore) >> 20, summary);
+                Matcher counts = Pattern.compile("(\\d+) requests: \\d+ ok, (\\d+) refused.*").matcher(summary);
+                assertTrue(counts.matches() && Integer.parseInt(counts.group(1)) >= 100,
+                        "a stream of hostile requests went on meanwhile: " + summary);
+                assertTrue(Integer.parseInt(counts.group(2)) >= 50, "the 408s are counted: " + summary);
                 assertTrue(heapAfter - heapBefore < 64 << 20, "heap grew by " + ((heapAfter - heapBefore) >> 20) + " MB");
             } finally {
                 stop.set(true);
@@ -449,7 +469,7 @@ class DigitServerTest {
         }
     }
 
-    /** Open exchanges are bounded: beyond the limit, 503 at once (without reading the body); then 200 again. */
+    /** Open connections are bounded: beyond the limit, 503 at once (without reading the request); then 200 again. */
     @Test
     void answers503WhenTooManyExchangesAreOpen() throws Exception {
         try (DigitServer small = DigitServer.start(classifier, new InetSocketAddress(LOOPBACK, 0), 1, 1, 3, java.util.Set.of())) {
@@ -467,6 +487,18 @@ class DigitServerTest {
                 assertEquals(503, busy.statusCode(), busy.body());
                 assertEquals("1", busy.headers().firstValue("Retry-After").orElse(""));
                 assertTrue(TestJson.object(busy.body()).get("error").toString().startsWith("busy"), busy.body());
+                // At once, before the request is read: a client that has sent nothing yet gets it too.
+                try (Socket silent = new Socket()) {
+                    silent.connect(small.address(), 5000);
+                    silent.setSoTimeout(5000);
+                    long start = System.nanoTime();
+                    String answer = new String(silent.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    assertTrue(answer.startsWith("HTTP/1.1 503 ") && answer.contains("Connection: close")
+                            && answer.contains("busy: too many connections at once"), answer);
+                    assertTrue(seconds < 1, "503 after " + seconds + " s");
+                }
+                assertEquals(3, small.load(), "a refused connection takes no place");
             } finally {
                 for (Socket s : slow) {
                     s.close();
@@ -484,6 +516,380 @@ class DigitServerTest {
                     + " \\(5xx\\); latency p50 \\d+ ms, p99 \\d+ ms"), summary);
             assertEquals(null, small.summary(), "counted once");
         }
+    }
+
+    // ---- time limits, framing, persistent connections ----
+
+    /** The message of an answer's JSON body {"error": "..."}. */
+    private static String errorOf(String answer) {
+        Object error = TestJson.object(answer.substring(answer.indexOf("\r\n\r\n") + 4)).get("error");
+        assertTrue(error instanceof String, answer);
+        return (String) error;
+    }
+
+    /** What a client that trickled its request got: the answer (to the end of the connection), when, and how much it sent. */
+    private record Trickled(String answer, double seconds, int sent) {
+    }
+
+    /**
+     * Sends the bytes one at a time, one every {@code periodMillis}, until the server answers (or all are
+     * sent and 10 s passed), then reads the answer to the end of the connection, which the server must
+     * close within 5 s.
+     */
+    private static Trickled trickle(Socket socket, byte[] bytes, int periodMillis) throws IOException {
+        long start = System.nanoTime();
+        OutputStream out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        socket.setSoTimeout(periodMillis);
+        int sent = 0;
+        int first = -1;
+        while (first < 0 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+            if (sent < bytes.length) {
+                out.write(bytes[sent++]);
+                out.flush();
+            }
+            try {
+                first = in.read();
+                if (first < 0) {
+                    break;
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // nothing yet: the next byte
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        socket.setSoTimeout(5000);
+        String rest = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        return new Trickled(first < 0 ? "" : (char) first + rest, seconds, sent);
+    }
+
+    private static Socket connect(DigitServer target) throws IOException {
+        Socket s = new Socket();
+        s.connect(target.address(), 5000);
+        return s;
+    }
+
+    /** An honest prediction on the target, with the seconds it took. */
+    private static double honest(DigitServer target) throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> ok = predictOn(target, png(5));
+        assertEquals(200, ok.statusCode(), ok.body());
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * A client that sends its headers a byte every 50 ms gets 408 when the head's deadline (0.8 s here)
+     * passes, and its connection is closed; meanwhile an honest client is answered at once. A client that
+     * sends nothing at all is closed at the same deadline without an answer.
+     */
+    @Test
+    void slowHeadersGet408AtTheirDeadline() throws Exception {
+        try (DigitServer quick = DigitServer.start(classifier, new InetSocketAddress(LOOPBACK, 0), 1, 4, java.util.Set.of(),
+                deadlines(800))) {
+            byte[] request = ("POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
+                    + "Content-Length: 8\r\n\r\n\u0089PNG\r\n\u001a\n").getBytes(StandardCharsets.ISO_8859_1);
+            ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+            try (Socket slow = connect(quick); Socket silent = connect(quick)) {
+                Future<Trickled> trickled = pool.submit(() -> trickle(slow, request, 50));
+                Future<Double> nothing = pool.submit(() -> {
+                    long start = System.nanoTime();
+                    silent.setSoTimeout(5000);
+                    assertEquals(-1, silent.getInputStream().read(), "no answer to a connection that asked nothing");
+                    return (System.nanoTime() - start) / 1e9;
+                });
+                Thread.sleep(200);
+                double honest = honest(quick);
+                Trickled t = trickled.get(20, TimeUnit.SECONDS);
+                double closed = nothing.get(20, TimeUnit.SECONDS);
+                System.out.printf("serve: headers a byte per 50 ms: %s after %.2f s, %d of %d bytes sent; honest request"
+                        + " meanwhile %.3f s; a silent connection closed after %.2f s%n",
+                        t.answer().lines().findFirst().orElse(""), t.seconds(), t.sent(), request.length, honest, closed);
+                assertTrue(t.answer().startsWith("HTTP/1.1 408 Request Timeout\r\n"), t.answer());
+                assertTrue(t.answer().contains("\r\nConnection: close\r\n"), t.answer());
+                assertTrue(t.answer().contains("Content-Type: application/json"), t.answer());
+                assertEquals("timeout: the request line and headers did not arrive within 800 ms", errorOf(t.answer()));
+                assertTrue(t.sent() < request.length - 8, "cut off in the middle of the headers: " + t.sent());
+                assertTrue(t.seconds() > 0.7 && t.seconds() < 2.0, "408 after " + t.seconds() + " s");
+                assertTrue(closed > 0.7 && closed < 2.0, "silent connection closed after " + closed + " s");
+                assertTrue(honest < 1.0, "honest request took " + honest + " s");
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(200, predictOn(quick, png(0)).statusCode(), "still serving");
+        }
+    }
+
+    /** A client that trickles its body gets 408 at the body's deadline; an honest client meanwhile is answered at once. */
+    @Test
+    void aTrickledBodyGets408AtItsDeadline() throws Exception {
+        try (DigitServer quick = DigitServer.start(classifier, new InetSocketAddress(LOOPBACK, 0), 1, 4, java.util.Set.of(),
+                deadlines(800))) {
+            byte[] body = png(0);
+            ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+            try (Socket slow = connect(quick)) {
+                slow.getOutputStream().write(("POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
+                        + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                Future<Trickled> trickled = pool.submit(() -> trickle(slow, body, 50));
+                Thread.sleep(200);
+                double honest = honest(quick);
+                Trickled t = trickled.get(20, TimeUnit.SECONDS);
+                System.out.printf("serve: a body a byte per 50 ms: %s after %.2f s, %d of %d bytes sent; honest request"
+                        + " meanwhile %.3f s%n", t.answer().lines().findFirst().orElse(""), t.seconds(), t.sent(), body.length, honest);
+                assertTrue(t.answer().startsWith("HTTP/1.1 408 Request Timeout\r\n"), t.answer());
+                assertTrue(t.answer().contains("\r\nConnection: close\r\n"), t.answer());
+                Matcher came = Pattern.compile("timeout: the body did not arrive within 800 ms \\((\\d+) of "
+                        + body.length + " bytes came\\)").matcher(errorOf(t.answer()));
+                assertTrue(came.matches(), t.answer());
+                int received = Integer.parseInt(came.group(1));
+                assertTrue(received > 0 && received <= t.sent() && t.sent() < body.length, received + " received, " + t.sent() + " sent");
+                assertTrue(t.seconds() > 0.7 && t.seconds() < 2.0, "408 after " + t.seconds() + " s");
+                assertTrue(honest < 1.0, "honest request took " + honest + " s");
+            } finally {
+                pool.shutdownNow();
+            }
+            String summary = quick.summary();
+            assertTrue(summary.matches("2 requests: 1 ok, 1 refused \\(4xx\\), 0 failed or busy \\(5xx\\);.*"), summary);
+        }
+    }
+
+    /** A client that never reads its answers is cut off when an answer is not taken within the time limit. */
+    @Test
+    void aClientThatDoesNotReadIsCutOff() throws Exception {
+        try (DigitServer quick = DigitServer.start(classifier, new InetSocketAddress(LOOPBACK, 0), 1, 4, java.util.Set.of(),
+                deadlines(500))) {
+            try (Socket greedy = new Socket()) {
+                greedy.setReceiveBufferSize(4096);
+                greedy.connect(quick.address(), 5000);
+                // 1,000 page requests in a row (12 MB of answers), never read: far more than the sockets' buffers hold.
+                byte[] requests = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".repeat(1000).getBytes(StandardCharsets.ISO_8859_1);
+                Thread writer = Thread.ofVirtual().start(() -> {
+                    try {
+                        greedy.getOutputStream().write(requests);
+                    } catch (IOException e) {
+                        // cut off by the server: expected
+                    }
+                });
+                long start = System.nanoTime();
+                while (quick.load() == 0 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5)) {
+                    Thread.sleep(5);
+                }
+                while (quick.load() > 0 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+                    Thread.sleep(10);
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                assertEquals(0, quick.load(), "the connection is still open after " + seconds + " s");
+                writer.join(5000);
+                // What did arrive: some answers, then the end, long before the thousandth.
+                int answers = 0;
+                greedy.setSoTimeout(5000);
+                try {
+                    String got = new String(greedy.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                    answers = got.split("HTTP/1.1 200 OK\r\n", -1).length - 1;
+                } catch (java.net.SocketException e) {
+                    answers = -1;   // reset: the server closed with requests unread
+                }
+                System.out.printf("serve: a client that reads nothing was cut off after %.2f s (%s answers readable)%n",
+                        seconds, answers < 0 ? "no" : Integer.toString(answers));
+                assertTrue(answers < 1000, answers + " answers");
+                assertTrue(seconds < 5, "cut off after " + seconds + " s");
+            }
+            assertEquals(200, predictOn(quick, png(0)).statusCode(), "still serving");
+        }
+    }
+
+    /** Reads one answer (status line, headers, a body of its Content-Length) from the stream. */
+    private static String readAnswer(InputStream in) throws IOException {
+        return readAnswer(in, false);
+    }
+
+    /** Reads one answer: status line and headers, and unless {@code headersOnly} (HEAD) a body of its Content-Length. */
+    private static String readAnswer(InputStream in, boolean headersOnly) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                return head.toString(StandardCharsets.ISO_8859_1);
+            }
+            head.write(b);
+        }
+        String text = head.toString(StandardCharsets.ISO_8859_1);
+        if (headersOnly || text.startsWith("HTTP/1.1 100 ")) {
+            return text;
+        }
+        Matcher length = Pattern.compile("\r\nContent-Length: (\\d+)\r\n").matcher(text);
+        assertTrue(length.find(), text);
+        return text + new String(in.readNBytes(Integer.parseInt(length.group(1))), StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * HTTP/1.1 connections stay open for the next request (pipelined ones are answered in order) until the
+     * client says Connection: close, or an answer leaves some of the request unread; HTTP/1.0 gets one
+     * answer; a connection idle for longer than its limit is closed without an answer.
+     */
+    @Test
+    void keepsConnectionsAliveUntilTheyEnd() throws Exception {
+        try (DigitServer quick = DigitServer.start(classifier, new InetSocketAddress(LOOPBACK, 0), 1, 4, java.util.Set.of(),
+                new HttpServer.Limits(8, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(600), Duration.ofSeconds(5)))) {
+            byte[] digit = png(0);
+            String predict = "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nContent-Length: "
+                    + digit.length + "\r\n\r\n";
+            try (Socket s = connect(quick)) {
+                s.setSoTimeout(5000);
+                OutputStream out = s.getOutputStream();
+                InputStream in = s.getInputStream();
+                out.write(("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nHEAD / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" + predict)
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.write(digit);
+                out.flush();
+                String page = readAnswer(in);
+                assertTrue(page.startsWith("HTTP/1.1 200 OK\r\n") && page.contains("<canvas id=\"pad\"")
+                        && !page.contains("\r\nConnection: close\r\n"), page.lines().findFirst().orElse(""));
+                String head = readAnswer(in, true);
+                assertTrue(head.startsWith("HTTP/1.1 200 OK\r\n") && head.contains("Content-Security-Policy: default-src 'none'")
+                        && !head.contains("\r\nConnection: close\r\n"), head);
+                String answer = readAnswer(in);
+                assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n") && answer.contains("\"digit\": "), answer);
+                assertEquals(1, quick.load(), "one connection for three requests");
+
+                out.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                String last = readAnswer(in);
+                assertTrue(last.startsWith("HTTP/1.1 200 OK\r\n") && last.contains("\r\nConnection: close\r\n"), last);
+                assertEquals(-1, in.read(), "closed after Connection: close");
+            }
+            // HTTP/1.0: one answer; a refusal before reading the body: closed (the body was not read).
+            for (String request : new String[] {"GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n",
+                "POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nseven"}) {
+                try (Socket s = connect(quick)) {
+                    s.setSoTimeout(5000);
+                    s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+                    String answer = readAnswer(s.getInputStream());
+                    assertTrue(answer.contains("\r\nConnection: close\r\n"), answer);
+                    assertEquals(-1, s.getInputStream().read(), request.lines().findFirst().orElse(""));
+                }
+            }
+            // Idle: closed without an answer once the idle limit (0.6 s) passes.
+            try (Socket s = connect(quick)) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                assertTrue(readAnswer(s.getInputStream()).startsWith("HTTP/1.1 200 "));
+                long start = System.nanoTime();
+                assertEquals(-1, s.getInputStream().read(), "closed when idle, without an answer");
+                double idle = (System.nanoTime() - start) / 1e9;
+                assertTrue(idle > 0.5 && idle < 2.0, "closed after " + idle + " s idle");
+            }
+            assertEquals(0, quick.load());
+        }
+    }
+
+    /** Sends the body in chunks of {@code size} bytes, the first with an extension, and a trailer field. */
+    private static byte[] chunked(byte[] body, int size) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int at = 0; at < body.length; at += size) {
+            int n = Math.min(size, body.length - at);
+            out.writeBytes((Integer.toHexString(n) + (at == 0 ? ";name=value" : "") + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body, at, n);
+            out.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        out.writeBytes("0\r\nX-Checksum: none\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        return out.toByteArray();
+    }
+
+    /** Chunked bodies are read (and limited like the others); Expect: 100-continue is answered before the body. */
+    @Test
+    void readsChunkedBodiesAndAnswersExpectContinue() throws Exception {
+        byte[] digit = png(0);
+        try (Socket s = connect(server)) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(chunked(digit, 100));
+            String answer = readAnswer(s.getInputStream());
+            assertTrue(answer.startsWith("HTTP/1.1 200 OK\r\n"), answer);
+            float[] seen = DigitImages.prepare(DigitImages.decode(digit, "test"), "test");
+            assertEquals(classifier.predict(seen).label(),
+                    ((Double) TestJson.object(answer.substring(answer.indexOf("\r\n\r\n") + 4)).get("digit")).intValue());
+
+            // The same connection: Expect: 100-continue, answered once the body is wanted.
+            out.write(("POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: image/png\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: " + digit.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            String proceed = readAnswer(s.getInputStream());
+            assertTrue(proceed.startsWith("HTTP/1.1 100 Continue\r\n\r\n"), proceed);
+            out.write(digit);
+            String after = readAnswer(s.getInputStream());
+            assertTrue(after.startsWith("HTTP/1.1 200 OK\r\n"), after);
+
+            // Refused by its type: no 100, and closed (the body never came).
+            out.write(("POST /api/predict HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/plain\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 5\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            String refused = readAnswer(s.getInputStream());
+            assertTrue(refused.startsWith("HTTP/1.1 415 ") && refused.contains("\r\nConnection: close\r\n"), refused);
+        }
+        // The JDK's client sends a body of unknown length chunked.
+        Answer streamed = send(HttpRequest.newBuilder(server.uri().resolve(DigitServer.PREDICT)).header("Content-Type", "image/png")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(digit))));
+        checkPrediction(0, streamed);
+    }
+
+    /**
+     * Request heads that are not HTTP/1.1 as RFC 9112 frames it, or too large, get their 4xx or 5xx with
+     * a JSON message, and the connection is closed; the server goes on.
+     */
+    @Test
+    void refusesMalformedAndOversizedHeads() throws Exception {
+        String host = "Host: 127.0.0.1\r\n";
+        String post = "POST /api/predict HTTP/1.1\r\n" + host + "Content-Type: image/png\r\n";
+        record Case(String request, int status, String message) {
+        }
+        List<Case> cases = List.of(
+                new Case("GET / HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(HttpInput.MAX_HEAD) + "\r\n\r\n", 431,
+                        "the request line and headers are larger than the limit of 16384 bytes"),
+                new Case("GET / HTTP/1.1\r\n" + (host + "X: " + "b".repeat(98) + "\r\n").repeat(200) + "\r\n", 431, "larger than the limit"),
+                new Case("HELLO\r\n\r\n", 400, "malformed request line: HELLO"),
+                new Case("GET /\r\n\r\n", 400, "malformed request line"),
+                new Case("GET  / HTTP/1.1\r\n" + host + "\r\n", 400, "malformed request line"),
+                new Case("GET / HTTP/2.0\r\n" + host + "\r\n", 505, "HTTP/2.0 is not supported"),
+                new Case("GET * HTTP/1.1\r\n" + host + "\r\n", 400, "the request target must be a path"),
+                new Case("GET / HTTP/1.1\r\n" + host + "X-Folded: a\r\n b\r\n\r\n", 400, "malformed header line"),
+                new Case("GET / HTTP/1.1\r\n" + host + "Bad Name: x\r\n\r\n", 400, "malformed header line"),
+                new Case("GET / HTTP/1.1\r\n" + host + "X: a\u0001b\r\n\r\n", 400, "a control character in the header X"),
+                new Case("GET / HTTP/1.1\r\n" + host + "X: a\rb\r\n\r\n", 400, "a bare CR"),
+                new Case("GET / HTTP/1.1\r\n" + host + "Host: 127.0.0.2\r\n\r\n", 400, "more than one Host header"),
+                new Case(post + "Content-Length: nope\r\n\r\n", 400, "bad Content-Length: nope"),
+                new Case(post + "Content-Length: -5\r\n\r\n", 400, "bad Content-Length: -5"),
+                new Case(post + "Content-Length: 5, 6\r\n\r\n", 400, "bad Content-Length: 5, 6"),
+                new Case(post + "Content-Length: 99999999999999999999\r\n\r\n", 400, "bad Content-Length"),
+                new Case(post + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", 400, "both Content-Length and Transfer-Encoding"),
+                new Case(post + "Transfer-Encoding: gzip, chunked\r\n\r\n", 501, "the transfer coding gzip, chunked is not supported"),
+                new Case("POST /api/predict HTTP/1.0\r\n" + host + "Transfer-Encoding: chunked\r\n\r\n", 400, "Transfer-Encoding in an HTTP/1.0"),
+                new Case(post + "Transfer-Encoding: chunked\r\n\r\nzz\r\n", 400, "bad chunk size: zz"),
+                new Case(post + "Transfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", 400, "a chunk longer than its size"),
+                new Case(post + "Content-Length: 10\r\n\r\n\u0089PNG", 400, "the connection was closed after 4 of 10 bytes of the body"),
+                new Case("GET / HTTP/1.1\r\nHo", 400, "the connection was closed in the middle of the request line and headers"),
+                new Case("GET http://evil.example/ HTTP/1.1\r\n" + host + "\r\n", 403, "does not answer for Host 'evil.example'"));
+        for (Case c : cases) {
+            String answer;
+            try (Socket s = connect(server)) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(c.request().getBytes(StandardCharsets.ISO_8859_1));
+                s.shutdownOutput();   // for the two cut short; the others are answered before
+                answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            }
+            String name = c.request().substring(0, Math.min(40, c.request().length())).replace("\r\n", "|");
+            assertTrue(answer.startsWith("HTTP/1.1 " + c.status() + " "), name + ": " + answer);
+            assertTrue(answer.contains("\r\nConnection: close\r\n") || c.status() == 403, name + ": " + answer);
+            assertTrue(answer.contains("\r\nContent-Type: application/json\r\n"), name + ": " + answer);
+            String error = errorOf(answer);
+            assertTrue(error.contains(c.message()), name + ": " + error);
+        }
+        // Just under the limit, and the absolute form with our own address: answered.
+        String big = raw("GET / HTTP/1.1\r\n" + host + "X-Big: " + "a".repeat(HttpInput.MAX_HEAD - 100) + "\r\nConnection: close\r\n\r\n", true);
+        assertTrue(big.startsWith("HTTP/1.1 200 "), big.lines().findFirst().orElse(""));
+        String absolute = raw("GET http://127.0.0.1:" + server.address().getPort() + "/?x=1 HTTP/1.1\r\nHost: evil.example\r\n"
+                + "Connection: close\r\n\r\n", true);
+        assertTrue(absolute.startsWith("HTTP/1.1 200 "), absolute.lines().findFirst().orElse(""));
+        checkPrediction(4, send(post("image/png", png(4))));
     }
 
     // ---- the command ----
@@ -546,9 +952,27 @@ class DigitServerTest {
             assertTrue(r.err().contains(cases[i + 1][0]), r.err());
             assertTrue(r.err().contains("Try 'mnist serve --help'."), r.err());
         }
+        // The time limits, from system properties.
+        try {
+            System.setProperty("mnist.serve.body.seconds", "soon");
+            Cli r = run("serve", "--model", model, "--port", "0");
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("-Dmnist.serve.body.seconds=soon: a number of seconds from 0.001 to 86400 is needed"), r.err());
+            System.setProperty("mnist.serve.body.seconds", "0.25");
+            System.setProperty("mnist.serve.idle.seconds", "30");
+            HttpServer.Limits limits = ServeCommand.limits();
+            assertEquals(Duration.ofMillis(250), limits.body());
+            assertEquals(Duration.ofSeconds(30), limits.idle());
+            assertEquals(HttpServer.Limits.DEFAULT.head(), limits.head());
+            assertEquals(256, limits.maxOpen());
+        } finally {
+            System.clearProperty("mnist.serve.body.seconds");
+            System.clearProperty("mnist.serve.idle.seconds");
+        }
         Cli help = run("serve", "--help");
         assertEquals(0, help.code());
         assertTrue(help.out().contains("Usage: mnist serve --model FILE"), help.out());
+        assertTrue(help.out().contains("A client has 10 s to send a request's headers and 10 s more for its body"), help.out());
         assertTrue(run("--help").out().contains("serve    a web page to draw digits on"));
     }
 
