@@ -3,7 +3,7 @@ package mnist.bench;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import mnist.math.Backend;
-import mnist.math.Kernels;
+import mnist.math.internal.Kernels;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

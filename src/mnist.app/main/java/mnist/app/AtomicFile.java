@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import mnist.model.AtomicFiles;
+import mnist.model.internal.AtomicFiles;
 
 /**
  * The command line's outputs (metrics, reports, benchmark results), written with {@link AtomicFiles}

@@ -8,16 +8,16 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import mnist.math.Backend;
-import mnist.math.ConvShape;
-import mnist.math.Kernels;
-import mnist.model.Backprop;
-import mnist.model.Network;
-import mnist.model.Output;
+import mnist.math.internal.ConvShape;
+import mnist.math.internal.Kernels;
+import mnist.model.internal.Backprop;
+import mnist.model.internal.Network;
+import mnist.model.internal.Output;
 
 /**
  * {@code mnist bench}: times each kernel family and a training step on the shapes of the lecture (full
@@ -294,7 +294,7 @@ final class BenchCommand {
                     + (s.pad() == 0 ? " valid" : " same");
             int rows = n * s.positions();
             double flop = 2.0 * rows * s.terms() * s.out();
-            boolean direct = mnist.model.Backprop.direct(s);   // as the trainer runs this shape
+            boolean direct = mnist.model.internal.Backprop.direct(s);   // as the trainer runs this shape
             cases.add(new Case("conv", direct ? "forward (direct)" : "forward", shape, "GFLOP/s", flop, k -> {
                 float[] x = random(1, n * s.inSize(), 1), w = random(2, s.weights(), 0.1f), b = random(4, s.out(), 0.1f);
                 float[] y = new float[n * s.outSize()];

@@ -10,9 +10,9 @@ import mnist.app.report.Evaluation;
 import mnist.data.LabeledImages;
 import mnist.data.Mnist;
 import mnist.math.Backend;
-import mnist.math.Kernels;
+import mnist.math.internal.Kernels;
 import mnist.model.ConfusionMatrix;
-import mnist.model.SavedModel;
+import mnist.model.internal.SavedModel;
 
 /** {@code mnist evaluate}: a saved model on the test set, reported as {@code mnist train} reports. */
 final class EvaluateCommand {

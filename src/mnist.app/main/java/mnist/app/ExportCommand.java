@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
-import mnist.model.Onnx;
-import mnist.model.SavedModel;
+import mnist.model.internal.Onnx;
+import mnist.model.internal.SavedModel;
 
 /** {@code mnist export}: a saved model in another format (ONNX), for other runtimes. */
 final class ExportCommand {

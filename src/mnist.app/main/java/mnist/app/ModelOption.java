@@ -2,9 +2,9 @@ package mnist.app;
 
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import mnist.model.ModelFile;
 import mnist.model.ModelFileException;
-import mnist.model.SavedModel;
+import mnist.model.internal.ModelFile;
+import mnist.model.internal.SavedModel;
 
 /** The {@code --model FILE} option of evaluate and predict: required, loaded and checked. */
 final class ModelOption {

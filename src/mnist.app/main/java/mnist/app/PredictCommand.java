@@ -18,7 +18,8 @@ import mnist.data.image.DigitImages;
 import mnist.math.Backend;
 import mnist.model.Classifier;
 import mnist.model.Prediction;
-import mnist.model.SavedModel;
+import mnist.model.internal.Classifiers;
+import mnist.model.internal.SavedModel;
 
 /** {@code mnist predict}: a saved model's answer for the user's own images, or for test-set digits. */
 final class PredictCommand {
@@ -94,7 +95,7 @@ final class PredictCommand {
             }
         }
         SavedModel model = ModelOption.load(file);
-        Classifier classifier = Classifier.of(model, backend);
+        Classifier classifier = Classifiers.of(model, backend);
 
         List<Map<String, Object>> results = new ArrayList<>();
         if (!json) {

@@ -16,7 +16,7 @@ import mnist.app.report.Evaluation;
 import mnist.app.report.LearningCurves;
 import mnist.app.report.ReportData;
 import mnist.app.report.ReportFiles;
-import mnist.model.Network;
+import mnist.model.internal.Network;
 
 /**
  * The {@code --report DIR} option of train and evaluate: the directory is checked before any work

@@ -8,14 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import mnist.model.Checkpoint;
-import mnist.model.MinibatchTrainer;
-import mnist.model.ModelFile;
 import mnist.model.ModelFileException;
-import mnist.model.Network;
-import mnist.model.SavedModel;
-import mnist.model.TrainerState;
 import mnist.model.TrainingDivergedException;
+import mnist.model.internal.Checkpoint;
+import mnist.model.internal.MinibatchTrainer;
+import mnist.model.internal.ModelFile;
+import mnist.model.internal.Network;
+import mnist.model.internal.SavedModel;
+import mnist.model.internal.TrainerState;
 
 /**
  * The files of one {@code mnist train} run: the checkpoint it writes after every epoch, the checkpoint

@@ -11,7 +11,8 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import mnist.math.Backend;
 import mnist.model.Classifier;
-import mnist.model.SavedModel;
+import mnist.model.internal.Classifiers;
+import mnist.model.internal.SavedModel;
 
 /** {@code mnist serve}: the draw-a-digit page and its prediction API, on the loopback address by default. */
 final class ServeCommand {
@@ -117,7 +118,7 @@ final class ServeCommand {
             throw new UsageException(NAME, "--model: the page needs a model of 28x28 images over the ten digits; "
                     + file + " is " + ModelOption.describe(file, model).substring(("Model " + file + ": ").length()));
         }
-        Classifier classifier = Classifier.of(model, backend);
+        Classifier classifier = Classifiers.of(model, backend);
 
         Set<String> allowed = new java.util.LinkedHashSet<>();
         if (options.has("allow-host")) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,27 +13,29 @@ import mnist.app.report.LearningCurves;
 import mnist.data.LabeledImages;
 import mnist.data.Mnist;
 import mnist.math.Backend;
-import mnist.math.Kernels;
+import mnist.math.internal.Kernels;
+import mnist.math.internal.ProfiledKernels;
 import mnist.math.random.RandomSource;
 import mnist.model.Activation;
 import mnist.model.Augmentation;
 import mnist.model.ClassificationReport;
 import mnist.model.ConfusionMatrix;
-import mnist.model.FullBatchGradientDescent;
+import mnist.model.Epoch;
 import mnist.model.Initializer;
-import mnist.model.LectureModel;
 import mnist.model.MinibatchSettings;
-import mnist.model.MinibatchTrainer;
-import mnist.model.SavedModel;
-import mnist.model.Network;
 import mnist.model.Optimizer;
-import mnist.model.Output;
 import mnist.model.Schedule;
-import mnist.model.TrainerState;
-import mnist.model.TrainingDivergedException;
 import mnist.model.Trainer;
-import mnist.model.TrainingHistory;
-import mnist.model.Warmup;
+import mnist.model.TrainingDivergedException;
+import mnist.model.internal.FullBatchGradientDescent;
+import mnist.model.internal.LectureModel;
+import mnist.model.internal.MinibatchTrainer;
+import mnist.model.internal.Network;
+import mnist.model.internal.SavedModel;
+import mnist.model.internal.TrainerState;
+import mnist.model.internal.TrainingHistory;
+import mnist.model.internal.TrainingRun;
+import mnist.model.internal.Warmup;
 
 /**
  * {@code mnist train}: a modern multilayer perceptron by default, or one of the lecture's networks
@@ -330,8 +331,8 @@ final class TrainCommand {
             if (options.has("hidden") && recipe != Trainer.Recipe.MLP) {
                 throw new UsageException(NAME, "--hidden applies to --model mlp; use --layers for " + recipe.id());
             }
-            if (options.has("momentum") && options.choice("optimizer", Optimizer.Kind.ADAM, Optimizer.Kind::parse)
-                    != Optimizer.Kind.MOMENTUM) {
+            if (options.has("momentum") && options.choice("optimizer", Optimizer.ADAM, Optimizer::parse)
+                    != Optimizer.MOMENTUM) {
                 throw new UsageException(NAME, "--momentum applies to --optimizer momentum only");
             }
             Trainer t = Trainer.of(recipe).rng(rng).seed(seed)
@@ -350,7 +351,7 @@ final class TrainCommand {
                 t = t.init(options.choice("init", null, Initializer::parse));
             }
             if (options.has("optimizer")) {
-                t = t.optimizer(options.choice("optimizer", null, Optimizer.Kind::parse));
+                t = t.optimizer(options.choice("optimizer", null, Optimizer::parse));
             }
             t = t.epochs(options.integer("epochs", t.settings().epochs(), 1, 1_000_000))
                     .batchSize(options.integer("batch", t.settings().batchSize(), 1, 60000))
@@ -403,9 +404,9 @@ final class TrainCommand {
         if (trainer.validationSize() >= all.size()) {
             throw new UsageException(NAME, "--validation must be below " + all.size() + ", the size of the training set");
         }
-        Trainer.Run run;
+        TrainingRun run;
         try {
-            run = trainer.start(all);
+            run = TrainingRun.start(trainer, all);
         } catch (IllegalArgumentException e) {
             throw new UsageException(NAME, "--" + e.getMessage());
         }
@@ -444,7 +445,7 @@ final class TrainCommand {
         }
         if (resume != null) {
             for (int e = 0; e < resume.epochsDone(); e++) {
-                out.println(epochLine(new MinibatchTrainer.Epoch(e, resume.losses()[e], resume.validationAccuracies()[e],
+                out.println(epochLine(new Epoch(e, resume.losses()[e], resume.validationAccuracies()[e],
                         resume.learningRates()[e], resume.seconds()[e]), s.epochs()));
             }
         }
@@ -471,7 +472,7 @@ final class TrainCommand {
                     }
 
                     @Override
-                    public void epochDone(MinibatchTrainer.Epoch e) {
+                    public void epochDone(Epoch e) {
                         if (kernels instanceof ProfiledKernels p && e.epoch() == 0) {
                             p.reset();
                         }
@@ -488,9 +489,9 @@ final class TrainCommand {
         out.printf("Best epoch: %d%s%n%n", result.bestEpoch() + 1, validation.size() == 0 ? " (the last; no validation set)"
                 : String.format(" (validation accuracy %.4f)", result.best().validationAccuracy()));
 
-        double[] losses = result.epochs().stream().mapToDouble(MinibatchTrainer.Epoch::trainLoss).toArray();
-        double[] seconds = result.epochs().stream().mapToDouble(MinibatchTrainer.Epoch::seconds).toArray();
-        double[] accuracies = result.epochs().stream().mapToDouble(MinibatchTrainer.Epoch::validationAccuracy).toArray();
+        double[] losses = result.epochs().stream().mapToDouble(Epoch::trainLoss).toArray();
+        double[] seconds = result.epochs().stream().mapToDouble(Epoch::seconds).toArray();
+        double[] accuracies = result.epochs().stream().mapToDouble(Epoch::validationAccuracy).toArray();
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("activation", trainer.activation().id());
         metrics.put("init", trainer.initializer().id());
@@ -514,7 +515,7 @@ final class TrainCommand {
         return new Trained(network, classes, -1, metrics, history.medianSecondsPerEpoch());
     }
 
-    private static String epochLine(MinibatchTrainer.Epoch e, int epochs) {
+    private static String epochLine(Epoch e, int epochs) {
         return String.format(java.util.Locale.ROOT, "Epoch %d/%d  loss %.4f  validation accuracy %s  lr %.2e  %.2f s",
                 e.epoch() + 1, epochs, e.trainLoss(), Double.isNaN(e.validationAccuracy()) ? "-"
                         : String.format(java.util.Locale.ROOT, "%.4f", e.validationAccuracy()), e.learningRate(), e.seconds());

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import mnist.data.Mnist;
 import mnist.model.Classifier;
-import mnist.model.ModelFile;
+import mnist.model.internal.ModelFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

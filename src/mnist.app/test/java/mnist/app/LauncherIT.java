@@ -93,7 +93,7 @@ class LauncherIT {
                 "--metrics-out", sandbox.resolve("whole.json").toString()));
         assertEquals(0, mnist(uninterrupted.toArray(String[]::new)).code());
         String wholeMetrics = Files.readString(sandbox.resolve("whole.json"));
-        float[] expected = mnist.model.ModelFile.load(whole).network().parameters();
+        float[] expected = mnist.model.internal.ModelFile.load(whole).network().parameters();
 
         for (int delayMillis : new int[] {0, 300}) {
             Path checkpoint = sandbox.resolve("run" + delayMillis + ".ck");
@@ -112,7 +112,7 @@ class LauncherIT {
             p.destroyForcibly(); // SIGKILL: no shutdown hook, no chance to tidy up
             p.waitFor(30, TimeUnit.SECONDS);
             assertTrue(Files.exists(checkpoint), "a checkpoint was written before the kill");
-            mnist.model.Checkpoint.load(checkpoint); // intact whatever the moment of the kill
+            mnist.model.internal.Checkpoint.load(checkpoint); // intact whatever the moment of the kill
 
             Path resumed = sandbox.resolve("resumed" + delayMillis + ".bin");
             Path metrics = sandbox.resolve("resumed" + delayMillis + ".json");
@@ -120,7 +120,7 @@ class LauncherIT {
                     "--metrics-out", metrics.toString(), "--report", sandbox.resolve("report" + delayMillis).toString());
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().contains("Resuming from the checkpoint") || r.out().contains("epochs done"), r.out());
-            assertArrayEquals(expected, mnist.model.ModelFile.load(resumed).network().parameters(),
+            assertArrayEquals(expected, mnist.model.internal.ModelFile.load(resumed).network().parameters(),
                     "killed " + delayMillis + " ms after the first checkpoint, then resumed");
             // the resumed run's metrics and report curves cover every epoch, the ones before the kill too
             String got = Files.readString(metrics);

@@ -159,7 +159,7 @@ class MainTest {
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().contains("training stopped (try a lower learning rate, --lr)"), r.err());
         assertTrue(r.err().contains("the last good model was saved to " + saved), r.err());
-        for (float p : mnist.model.ModelFile.load(saved).network().parameters()) {
+        for (float p : mnist.model.internal.ModelFile.load(saved).network().parameters()) {
             assertTrue(Float.isFinite(p), "the saved model is finite");
         }
         // Minibatches: the very first batches diverge, no epoch finishes, nothing is saved.

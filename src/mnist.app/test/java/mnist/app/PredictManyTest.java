@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import mnist.model.ModelFile;
-import mnist.model.Network;
-import mnist.model.Output;
-import mnist.model.SavedModel;
+import mnist.model.internal.ModelFile;
+import mnist.model.internal.Network;
+import mnist.model.internal.Output;
+import mnist.model.internal.SavedModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -9,7 +9,7 @@ import java.util.Map;
 import mnist.data.LabeledImages;
 import mnist.data.Mnist;
 import mnist.math.Backend;
-import mnist.math.Kernels;
+import mnist.math.internal.Kernels;
 import mnist.math.random.RandomSource;
 import mnist.model.Activation;
 import mnist.model.ClassificationReport;
@@ -17,14 +17,15 @@ import mnist.model.Classifier;
 import mnist.model.ConfusionMatrix;
 import mnist.model.Initializer;
 import mnist.model.MinibatchSettings;
-import mnist.model.MinibatchTrainer;
-import mnist.model.ModelFile;
-import mnist.model.Network;
 import mnist.model.Optimizer;
-import mnist.model.Output;
-import mnist.model.Predictor;
-import mnist.model.SavedModel;
 import mnist.model.Schedule;
+import mnist.model.internal.Classifiers;
+import mnist.model.internal.MinibatchTrainer;
+import mnist.model.internal.ModelFile;
+import mnist.model.internal.Network;
+import mnist.model.internal.Output;
+import mnist.model.internal.Predictor;
+import mnist.model.internal.SavedModel;
 
 /**
  * One model for the serve tests, trained once per JVM: 784-128-10 ReLU, Adam, 3 epochs over 20,000
@@ -51,8 +52,8 @@ final class ServeTestModel {
             LabeledImages train = data.train().head(20000);
             Network network = new Network(new int[] {784, 128, 10}, Activation.RELU, Output.SOFTMAX);
             RandomSource random = RandomSource.create("java", 7);
-            Initializer.HE.initialise(network, random);
-            MinibatchSettings settings = new MinibatchSettings(3, 64, Optimizer.Kind.ADAM, 2e-3f, 0.9f, 0f, Schedule.COSINE);
+            network.initialise(Initializer.HE, random);
+            MinibatchSettings settings = new MinibatchSettings(3, 64, Optimizer.ADAM, 2e-3f, 0.9f, 0f, Schedule.COSINE);
             int[] predicted;
             try (Kernels kernels = Kernels.create(Backend.SIMD, 2)) {
                 new MinibatchTrainer(kernels, settings, random).train(network, train.images(), train.oneHot(10), train.size(),
@@ -69,7 +70,7 @@ final class ServeTestModel {
     }
 
     static Classifier classifier() {
-        return Classifier.of(model());
+        return Classifiers.of(model());
     }
 
     static LabeledImages test() {

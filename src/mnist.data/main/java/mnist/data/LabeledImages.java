@@ -2,6 +2,7 @@ package mnist.data;
 
 import java.util.Arrays;
 import java.util.Objects;
+import mnist.data.idx.IdxArray;
 
 /**
  * Images with a digit label each, ready for training: {@code images()} is (size, features) row-major,

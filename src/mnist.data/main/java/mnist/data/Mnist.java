@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import mnist.data.idx.IdxArray;
+import mnist.data.idx.IdxReader;
 
 /**
  * An MNIST-shaped data set: the files' own split into {@link #train()} (60,000 images for MNIST)

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import mnist.data.idx.IdxArray;
 
 /**
  * A SHA256SUMS file as {@code sha256sum} writes it: one {@code <64 hex digits>  <file name>} a line

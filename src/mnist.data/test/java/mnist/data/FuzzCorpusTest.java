@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import mnist.data.idx.IdxReader;
 import mnist.data.image.DigitImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;

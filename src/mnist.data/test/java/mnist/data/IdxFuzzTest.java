@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import mnist.data.idx.IdxReader;
 import mnist.testkit.Fuzzer.Case;
 import mnist.testkit.Fuzzer.Mutator;
 import mnist.testkit.Fuzzer;

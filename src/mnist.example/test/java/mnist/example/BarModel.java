@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import mnist.model.ModelFile;
-import mnist.model.Network;
-import mnist.model.Output;
-import mnist.model.SavedModel;
+import mnist.model.internal.ModelFile;
+import mnist.model.internal.Network;
+import mnist.model.internal.Output;
+import mnist.model.internal.SavedModel;
 
 /** A model that says "1" with probability sigmoid(3) = 0.953 for any image, and a PGM of a bar to ask it about. */
 record BarModel(Path model, Path image) {

@@ -16,11 +16,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import mnist.math.random.RandomSource;
 import mnist.model.Activation;
-import mnist.model.Classifier;
 import mnist.model.Initializer;
-import mnist.model.Network;
-import mnist.model.Output;
-import mnist.model.SavedModel;
+import mnist.model.internal.Classifiers;
+import mnist.model.internal.Network;
+import mnist.model.internal.Output;
+import mnist.model.internal.SavedModel;
 
 /**
  * mnist serve's request handling: any bytes sent as requests (one or several on the connection) get
@@ -34,8 +34,8 @@ class HttpFuzzTarget {
     private static synchronized DigitServer server() throws IOException {
         if (server == null) {
             Network network = new Network(new int[] {784, 16, 10}, Activation.RELU, Output.SOFTMAX);
-            Initializer.HE.initialise(network, RandomSource.create("java", 1));
-            server = DigitServer.start(Classifier.of(SavedModel.digits(network, Map.of())),
+            network.initialise(Initializer.HE, RandomSource.create("java", 1));
+            server = DigitServer.start(Classifiers.of(SavedModel.digits(network, Map.of())),
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2, 64);
         }
         return server;

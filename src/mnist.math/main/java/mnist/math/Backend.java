@@ -1,6 +1,10 @@
 package mnist.math;
 
-/** Which implementation of {@link Kernels} to run: the Vector API one, or its plain-Java twin. */
+/**
+ * Which implementation of mnist's numeric kernels to run: the Vector API one, or its plain-Java twin. They
+ * compute the same things (a sum may differ in its last bits, its terms added in another order); the
+ * Vector API's is several times faster.
+ */
 public enum Backend {
     SIMD, SCALAR;
 
@@ -33,7 +37,8 @@ public enum Backend {
 
         private static Choice chosen() {
             Choice c = vectorApiPresent() ? choose(mnist.math.internal.SimdKernels.SPECIES.length(),
-                    System.getProperty("java.vm.info", "")) : new Choice(SCALAR, MISSING);
+                    System.getProperty("java.vm.info", ""))
+                    : new Choice(SCALAR, mnist.math.internal.KernelsFactory.MISSING);
             // one line for an application that embeds mnist, when it does not get the Vector API (the
             // command line prints its own; looking a logger up at every start would cost start-up time)
             if (c.backend() == SCALAR) {
@@ -42,10 +47,6 @@ public enum Backend {
             return c;
         }
     }
-
-    /** Why {@link #preferred} is scalar when the Vector API's module is not in the JVM. */
-    static final String MISSING = "the module jdk.incubator.vector is not in this JVM (on the class path, run java"
-            + " with --add-modules jdk.incubator.vector to use the Vector API)";
 
     /**
      * Whether the Vector API's module is in the JVM: always on the module path (mnist.math requires it);

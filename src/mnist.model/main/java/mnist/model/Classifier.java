@@ -9,7 +9,13 @@ import java.util.Objects;
 import mnist.data.DatasetException;
 import mnist.data.image.DigitImages;
 import mnist.math.Backend;
-import mnist.math.Kernels;
+import mnist.math.internal.Kernels;
+import mnist.model.internal.Backprop;
+import mnist.model.internal.Classifiers;
+import mnist.model.internal.ModelFile;
+import mnist.model.internal.Network;
+import mnist.model.internal.Onnx;
+import mnist.model.internal.SavedModel;
 
 /**
  * A trained model ready to classify images: the embedding API.
@@ -22,13 +28,19 @@ import mnist.math.Kernels;
  * }</pre>
  *
  * <p>Immutable and thread-safe: it holds a private copy of the parameters that nothing changes, and every
- * call runs on its own buffers and its own single-threaded kernels (a single-threaded {@link Kernels}
- * has no worker pool and costs one small object). Results are the same bits whichever thread asks,
- * and the same as {@link Predictor} with single-threaded kernels of the same backend.
+ * call runs on its own buffers and its own single-threaded kernels (which have no worker pool and cost one
+ * small object). Results are the same bits whichever thread asks, and the same as {@code mnist evaluate}'s
+ * with one thread on the same backend.
+ *
+ * <p>A classifier comes from a model file ({@link #load}) or from training ({@link Trainer#fit}).
  */
 public final class Classifier {
     /** Rows per forward pass in {@link #predictBatch}. */
     private static final int CHUNK = 1024;
+
+    static {
+        Classifiers.setFactory(Classifier::of);
+    }
 
     private final SavedModel model; // its network is a private copy, never modified
     private final Backend backend;
@@ -38,32 +50,39 @@ public final class Classifier {
         this.backend = backend;
     }
 
-    /** A classifier of a copy of the model's current parameters, on {@link Backend#preferred}'s backend. */
-    public static Classifier of(SavedModel model) {
-        return of(model, Backend.preferred().backend());
-    }
-
-    /** A classifier of a copy of the model's current parameters, on the given backend. */
-    public static Classifier of(SavedModel model, Backend backend) {
+    /**
+     * A classifier of a copy of the model's current parameters, on the given backend (for {@link Trainer}
+     * and, through {@code Classifiers}, for the rest of mnist).
+     */
+    static Classifier of(SavedModel model, Backend backend) {
         SavedModel copy = new SavedModel(model.network().copy(), model.rows(), model.cols(), model.pixelScale(),
                 model.digit(), model.classNames(), model.metadata());
         return new Classifier(copy, Objects.requireNonNull(backend, "backend"));
     }
 
     /**
-     * Saves the model to {@code file} (see {@link ModelFile#save}): written to a temporary file beside it,
-     * then moved into place, so that a failure leaves any existing file as it was.
+     * Saves the model to {@code file} in mnist's format (a magic, a version, the sizes, the parameters and a
+     * CRC32C checksum): written to a temporary file beside it, forced to disk, then moved into place, so that
+     * a failure leaves any existing file as it was.
      */
     public void save(Path file) throws ModelFileException {
         ModelFile.save(model, file);
     }
 
-    /** Writes the model as ONNX (see {@link Onnx}) to {@code file}, atomically. */
+    /**
+     * Writes the model as standard ONNX (IR 7, opset 13) to {@code file}, atomically: input {@code input},
+     * floats in [0, 1] with ink 1, {@code (N, rows·cols)} for a perceptron or {@code (N, 1, rows, cols)} for a
+     * convolutional network; output {@code probabilities}, {@code (N, classes)} or {@code (N, 1)} for a binary
+     * model.
+     */
     public void exportOnnx(Path file) throws ModelFileException {
         Onnx.save(model, file);
     }
 
-    /** Loads a model file (see {@link ModelFile}), to run on {@link Backend#preferred}'s backend. */
+    /**
+     * Loads a model file, mnist's own (checked: magic, version, sizes, checksum) or ONNX (a chain of the
+     * operators mnist runs), to run on {@link Backend#preferred}'s backend.
+     */
     public static Classifier load(Path file) throws ModelFileException {
         return new Classifier(ModelFile.load(file), Backend.preferred().backend());
     }
@@ -172,8 +191,10 @@ public final class Classifier {
     }
 
     /**
-     * Reads a PNG or PGM image of any size, prepares it as MNIST's digits were (see
-     * {@link DigitImages#prepare}), and classifies it. Needs a 28x28 model.
+     * Reads a PNG or PGM image of any size, gray or colour, prepares it as MNIST's digits were (dark ink on a
+     * light background or light on dark, whichever its border says; the ink's bounding box scaled so that
+     * its longer side is 20 pixels, then placed in 28x28 with its centre of mass in the middle), and
+     * classifies it. Needs a 28x28 model.
      */
     public Prediction predictImage(Path image) throws IOException {
         return predict(prepareImage(image));

@@ -1,10 +1,10 @@
 package mnist.model;
 
 /**
- * How {@link MinibatchTrainer} trains: epochs, batch size, optimizer and learning rate with its
- * schedule, momentum (for {@link Optimizer.Kind#MOMENTUM}) and L2 weight decay (on weights, not biases).
+ * How a {@link Trainer} trains, batch by batch: epochs, batch size, optimizer and learning rate with its
+ * schedule, momentum (for {@link Optimizer#MOMENTUM}) and L2 weight decay (on weights, not biases).
  */
-public record MinibatchSettings(int epochs, int batchSize, Optimizer.Kind optimizer, float learningRate,
+public record MinibatchSettings(int epochs, int batchSize, Optimizer optimizer, float learningRate,
                                 float momentum, float weightDecay, Schedule schedule) {
 
     public MinibatchSettings {
@@ -27,6 +27,6 @@ public record MinibatchSettings(int epochs, int batchSize, Optimizer.Kind optimi
 
     /** The modern default: Adam at 1e-3 with a cosine schedule, batches of 128, 12 epochs. */
     public static MinibatchSettings defaults() {
-        return new MinibatchSettings(12, 128, Optimizer.Kind.ADAM, 1e-3f, 0.9f, 0f, Schedule.COSINE);
+        return new MinibatchSettings(12, 128, Optimizer.ADAM, 1e-3f, 0.9f, 0f, Schedule.COSINE);
     }
 }

@@ -1,6 +1,7 @@
 package mnist.model;
 
 import java.util.List;
+import mnist.model.internal.Predictor;
 
 /**
  * What a {@link Classifier} says about one image: the index of the predicted class, its name, and the

@@ -8,8 +8,12 @@ import java.util.function.Consumer;
 import mnist.data.LabeledImages;
 import mnist.data.Mnist;
 import mnist.math.Backend;
-import mnist.math.Kernels;
-import mnist.math.random.RandomSource;
+import mnist.math.internal.Kernels;
+import mnist.model.internal.LectureModel;
+import mnist.model.internal.MinibatchTrainer;
+import mnist.model.internal.Network;
+import mnist.model.internal.SavedModel;
+import mnist.model.internal.TrainingRun;
 
 /**
  * Trains a network with {@code mnist train}'s defaults, in a few lines:
@@ -36,14 +40,14 @@ public final class Trainer {
         MLP("mlp", null, MinibatchSettings.defaults(), 5000),
         /** Two convolutions and a dense layer with dropout, Adam 3e-3 under one cycle, 8 epochs: about 99.4%. */
         CNN("cnn", "conv5x32:valid,pool2,conv3x64:valid,pool2,dense256,dropout0.5",
-                new MinibatchSettings(8, 128, Optimizer.Kind.ADAM, 3e-3f, 0.9f, 0f, Schedule.ONECYCLE), 5000),
+                new MinibatchSettings(8, 128, Optimizer.ADAM, 3e-3f, 0.9f, 0f, Schedule.ONECYCLE), 5000),
         /**
          * A smaller convolutional network in two epochs: about 99.1% in a quarter of a minute on two cores.
          * The one cycle's rate ends near 0, so the last epoch is the one to keep: no validation set, and
          * 5,000 more images to learn from.
          */
         CNN_FAST("cnn-fast", "conv5x16:valid,pool2,conv3x32:valid,pool2,dense128",
-                new MinibatchSettings(2, 64, Optimizer.Kind.ADAM, 4e-3f, 0.9f, 0f, Schedule.ONECYCLE), 0);
+                new MinibatchSettings(2, 64, Optimizer.ADAM, 4e-3f, 0.9f, 0f, Schedule.ONECYCLE), 0);
 
         private final String id;
         private final String layers;
@@ -88,12 +92,12 @@ public final class Trainer {
     private final long seed;
     private final Backend backend;      // null: Backend.preferred()
     private final int threads;
-    private final Consumer<MinibatchTrainer.Epoch> onEpoch;
+    private final Consumer<Epoch> onEpoch;
     private final List<String> classes; // null: the data set's (fit(Mnist)), else the digits
 
     private Trainer(Recipe recipe, int[] hidden, String layers, Activation activation, Initializer init,
                     MinibatchSettings settings, int validation, Augmentation augmentation, String rng, long seed,
-                    Backend backend, int threads, Consumer<MinibatchTrainer.Epoch> onEpoch, List<String> classes) {
+                    Backend backend, int threads, Consumer<Epoch> onEpoch, List<String> classes) {
         this.recipe = recipe;
         this.hidden = hidden;
         this.layers = layers;
@@ -133,7 +137,7 @@ public final class Trainer {
 
     private Trainer with(int[] hidden, String layers, Activation activation, Initializer init, MinibatchSettings settings,
                          int validation, Augmentation augmentation, String rng, long seed, Backend backend, int threads,
-                         Consumer<MinibatchTrainer.Epoch> onEpoch) {
+                         Consumer<Epoch> onEpoch) {
         return new Trainer(recipe, hidden, layers, activation, init, settings, validation, augmentation, rng, seed,
                 backend, threads, onEpoch, classes);
     }
@@ -158,8 +162,16 @@ public final class Trainer {
 
     /**
      * Any stack of layers before the softmax over the classes, as {@code --layers} takes it, e.g.
-     * {@code conv5x16,pool2,dense64} (see {@link Network#parse}); checked against 28x28 images here, and
-     * against the data's images when fitted.
+     * {@code conv5x16,pool2,conv5x32,pool2,dense128,dropout0.5}:
+     * <ul>
+     * <li>{@code convKxC}: C channels of K x K convolutions, stride 1, 'same' padding (K odd), then the
+     *     activation; {@code convKxC:valid} without padding;</li>
+     * <li>{@code pool2}: 2x2 max-pooling;</li>
+     * <li>{@code denseN}: a dense layer of N units, then the activation;</li>
+     * <li>{@code dropoutP}: dropout at rate P (0 &lt; P &lt; 1) during training, after a dense layer (ReLU only).</li>
+     * </ul>
+     * Convolutions and poolings come before the dense layers; the output layer is added. Checked against
+     * 28x28 images here, and against the data's images when fitted.
      */
     public Trainer layers(String spec) {
         Objects.requireNonNull(spec, "layers");
@@ -185,7 +197,7 @@ public final class Trainer {
     }
 
     /** The optimizer; the learning rate becomes its default unless the recipe's optimizer is the same one. */
-    public Trainer optimizer(Optimizer.Kind kind) {
+    public Trainer optimizer(Optimizer kind) {
         Objects.requireNonNull(kind, "optimizer");
         MinibatchSettings s = settings;
         float lr = kind == s.optimizer() ? s.learningRate()
@@ -214,7 +226,7 @@ public final class Trainer {
                 s.schedule()));
     }
 
-    /** The momentum of {@link Optimizer.Kind#MOMENTUM}, in [0, 1). */
+    /** The momentum of {@link Optimizer#MOMENTUM}, in [0, 1). */
     public Trainer momentum(float momentum) {
         MinibatchSettings s = settings;
         return with(new MinibatchSettings(s.epochs(), s.batchSize(), s.optimizer(), s.learningRate(), momentum,
@@ -291,7 +303,7 @@ public final class Trainer {
     }
 
     /** Called after every epoch, on the thread that called {@link #fit}. */
-    public Trainer onEpoch(Consumer<MinibatchTrainer.Epoch> listener) {
+    public Trainer onEpoch(Consumer<Epoch> listener) {
         return with(hidden, layers, activation, init, settings, validation, augmentation, rng, seed, backend, threads,
                 Objects.requireNonNull(listener, "onEpoch"));
     }
@@ -317,7 +329,7 @@ public final class Trainer {
         return recipe;
     }
 
-    /** The layer spec ({@link Network#parse}), or null for a perceptron of {@link #hiddenWidths()}. */
+    /** The layer spec ({@link #layers}), or null for a perceptron of {@link #hiddenWidths()}. */
     public String layerSpec() {
         return layers;
     }
@@ -387,12 +399,12 @@ public final class Trainer {
     }
 
     private Classifier fit(LabeledImages train, List<String> names) {
-        Run run = start(train);
-        Consumer<MinibatchTrainer.Epoch> each = onEpoch;
+        TrainingRun run = TrainingRun.start(this, train);
+        Consumer<Epoch> each = onEpoch;
         try (Kernels kernels = Kernels.create(backendChoice(), threads)) {
             run.train(kernels, new MinibatchTrainer.Listener() {
                 @Override
-                public void epochDone(MinibatchTrainer.Epoch e) {
+                public void epochDone(Epoch e) {
                     if (each != null) {
                         each.accept(e);
                     }
@@ -408,60 +420,6 @@ public final class Trainer {
         about.put("data", train.name());
         return Classifier.of(new SavedModel(run.network(), train.rows(), train.cols(), SavedModel.MNIST_PIXEL_SCALE, -1,
                 names, about), backendChoice());
-    }
-
-    /**
-     * The start of a run on {@code all}: the network built for its images and initialised, the
-     * validation images held out (the last of a seeded shuffle), and the generator the training goes
-     * on with. {@link #fit} is {@code start} then {@link Run#train}; the command line uses the two to
-     * add checkpoints, resumption and progress.
-     */
-    public Run start(LabeledImages all) {
-        Objects.requireNonNull(all, "training images");
-        Network network = network(all.rows(), all.cols());
-        if (validation >= all.size()) {
-            throw new IllegalArgumentException("validation must be below " + all.size()
-                    + ", the number of training images, got " + validation);
-        }
-        RandomSource random = RandomSource.create(rng, seed);
-        initializer().initialise(network, random);
-        int[] shuffle = random.permutation(all.size());
-        int trainSize = all.size() - validation;
-        return new Run(this, network, all.select(shuffle, 0, trainSize), all.select(shuffle, trainSize, all.size()), random);
-    }
-
-    /** The network these settings describe for images of rows x cols, not initialised. */
-    public Network network(int rows, int cols) {
-        if (layers == null) {
-            int[] sizes = new int[hidden.length + 2];
-            sizes[0] = rows * cols;
-            System.arraycopy(hidden, 0, sizes, 1, hidden.length);
-            sizes[sizes.length - 1] = LectureModel.DIGITS;
-            return new Network(sizes, activation, Output.SOFTMAX);
-        }
-        try {
-            return Network.parse(layers, 1, rows, cols, LectureModel.DIGITS, activation);
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new IllegalArgumentException("layers " + layers + " on images of " + rows + "x" + cols + ": "
-                    + e.getMessage(), e);
-        }
-    }
-
-    /** A run under way: see {@link #start}. The network is trained in place. */
-    public record Run(Trainer trainer, Network network, LabeledImages train, LabeledImages validation,
-                      RandomSource random) {
-
-        /**
-         * Trains the network on {@code kernels}, continuing from {@code resume} (null to start afresh)
-         * and handing {@code epochEnd} (null for none) the state after every epoch; see
-         * {@link MinibatchTrainer#train(Network, LabeledImages, LabeledImages, MinibatchTrainer.Listener,
-         * TrainerState, MinibatchTrainer.EpochEnd)}.
-         */
-        public MinibatchTrainer.Result train(Kernels kernels, MinibatchTrainer.Listener listener, TrainerState resume,
-                                             MinibatchTrainer.EpochEnd epochEnd) {
-            return new MinibatchTrainer(kernels, trainer.settings, random).augment(trainer.augmentation)
-                    .train(network, train, validation, listener, resume, epochEnd);
-        }
     }
 
     @Override

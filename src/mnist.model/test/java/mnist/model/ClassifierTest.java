@@ -13,8 +13,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import mnist.math.Backend;
-import mnist.math.Kernels;
+import mnist.math.internal.Kernels;
 import mnist.math.random.RandomSource;
+import mnist.model.internal.Classifiers;
+import mnist.model.internal.ModelFile;
+import mnist.model.internal.Network;
+import mnist.model.internal.Output;
+import mnist.model.internal.Predictor;
+import mnist.model.internal.SavedModel;
 import org.junit.jupiter.api.Test;
 
 /** The embedding API: same answers as Predictor, binary classes, and safe use from many threads. */
@@ -79,7 +85,7 @@ class ClassifierTest {
     void binaryModelHasTwoClasses() {
         Network network = new Network(new int[] {784, 1}, Output.SIGMOID);
         network.parameters()[784] = 2f; // bias: sigmoid(2) = 0.88 for any image of zeros
-        Classifier classifier = Classifier.of(SavedModel.binary(network, 7, Map.of()));
+        Classifier classifier = Classifiers.of(SavedModel.binary(network, 7, Map.of()));
         network.parameters()[784] = -2f; // the classifier took a copy
         Prediction p = classifier.predict(new int[784]);
         assertEquals(1, p.label());
@@ -93,7 +99,7 @@ class ClassifierTest {
     @Test
     void manyThreadsGetTheSequentialAnswers() throws Exception {
         Network network = randomNetwork(new int[] {784, 24, 10}, Output.SOFTMAX, 5);
-        Classifier classifier = Classifier.of(SavedModel.digits(network, Map.of()));
+        Classifier classifier = Classifiers.of(SavedModel.digits(network, Map.of()));
         int n = 64;
         float[] x = randomImages(n, 6);
         Prediction[] sequential = new Prediction[n];

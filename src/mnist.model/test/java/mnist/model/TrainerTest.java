@@ -15,8 +15,15 @@ import java.util.function.Supplier;
 import mnist.data.LabeledImages;
 import mnist.data.Mnist;
 import mnist.math.Backend;
-import mnist.math.Kernels;
+import mnist.math.internal.Kernels;
 import mnist.math.random.RandomSource;
+import mnist.model.internal.Classifiers;
+import mnist.model.internal.MinibatchTrainer;
+import mnist.model.internal.ModelFile;
+import mnist.model.internal.Network;
+import mnist.model.internal.Output;
+import mnist.model.internal.SavedModel;
+import mnist.model.internal.TrainingRun;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +41,7 @@ class TrainerTest {
     void theRecipesHaveTheCommandLinesDefaults() {
         Trainer mlp = Trainer.mlp();
         assertEquals(MinibatchSettings.defaults(), mlp.settings());
-        assertArrayEquals(new int[] {784, 256, 128, 10}, mlp.network(28, 28).sizes());
+        assertArrayEquals(new int[] {784, 256, 128, 10}, TrainingRun.network(mlp, 28, 28).sizes());
         assertNull(mlp.layerSpec());
         assertEquals(Activation.RELU, mlp.activation());
         assertEquals(Initializer.HE, mlp.initializer());
@@ -44,7 +51,7 @@ class TrainerTest {
         assertNull(mlp.augmentation());
 
         Trainer cnnFast = Trainer.cnnFast();
-        assertEquals(new MinibatchSettings(2, 64, Optimizer.Kind.ADAM, 4e-3f, 0.9f, 0f, Schedule.ONECYCLE), cnnFast.settings());
+        assertEquals(new MinibatchSettings(2, 64, Optimizer.ADAM, 4e-3f, 0.9f, 0f, Schedule.ONECYCLE), cnnFast.settings());
         assertEquals("conv5x16:valid,pool2,conv3x32:valid,pool2,dense128", cnnFast.layerSpec());
         assertEquals(0, cnnFast.validationSize());
         assertEquals(8, Trainer.cnn().settings().epochs());
@@ -68,10 +75,10 @@ class TrainerTest {
     /** The optimizer's default rate, unless the recipe's optimizer is chosen: as --optimizer does. */
     @Test
     void changingTheOptimizerChangesTheDefaultRate() {
-        assertEquals(0.1f, Trainer.mlp().optimizer(Optimizer.Kind.SGD).settings().learningRate());
-        assertEquals(3e-3f, Trainer.cnn().optimizer(Optimizer.Kind.SGD).optimizer(Optimizer.Kind.ADAM)
+        assertEquals(0.1f, Trainer.mlp().optimizer(Optimizer.SGD).settings().learningRate());
+        assertEquals(3e-3f, Trainer.cnn().optimizer(Optimizer.SGD).optimizer(Optimizer.ADAM)
                 .settings().learningRate());
-        assertEquals(0.5f, Trainer.mlp().learningRate(0.5f).optimizer(Optimizer.Kind.ADAM).settings().learningRate());
+        assertEquals(0.5f, Trainer.mlp().learningRate(0.5f).optimizer(Optimizer.ADAM).settings().learningRate());
     }
 
     /**
@@ -80,19 +87,19 @@ class TrainerTest {
      */
     @Test
     void fitIsTheStepsWrittenOut(@TempDir Path dir) throws Exception {
-        List<MinibatchTrainer.Epoch> seen = new ArrayList<>();
+        List<Epoch> seen = new ArrayList<>();
         Classifier fitted = Trainer.mlp().hidden(24).epochs(2).batchSize(50).validation(300).rng("java").seed(3)
                 .backend(Backend.SCALAR).threads(2).onEpoch(seen::add).fit(slice);
 
         Network network = new Network(new int[] {784, 24, 10}, Activation.RELU, Output.SOFTMAX);
         RandomSource random = RandomSource.create("java", 3);
-        Initializer.HE.initialise(network, random);
+        network.initialise(Initializer.HE, random);
         int[] shuffle = random.permutation(slice.size());
         LabeledImages train = slice.select(shuffle, 0, 1200);
         LabeledImages validation = slice.select(shuffle, 1200, 1500);
         MinibatchTrainer.Result result;
         try (Kernels kernels = Kernels.create(Backend.SCALAR, 1)) {
-            result = new MinibatchTrainer(kernels, new MinibatchSettings(2, 50, Optimizer.Kind.ADAM, 1e-3f, 0.9f, 0f,
+            result = new MinibatchTrainer(kernels, new MinibatchSettings(2, 50, Optimizer.ADAM, 1e-3f, 0.9f, 0f,
                     Schedule.COSINE), random).train(network, train, validation, new MinibatchTrainer.Listener() {
                     }, null, null);
         }
@@ -109,7 +116,7 @@ class TrainerTest {
         List<String> names = List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
         assertEquals(names, Trainer.mlp().hidden(8).epochs(1).validation(0).classNames(names).fit(slice.head(200)).classNames());
         float[] image = slice.image(0);
-        assertEquals(Classifier.of(SavedModel.digits(network, java.util.Map.of())).predict(image).label(),
+        assertEquals(Classifiers.of(SavedModel.digits(network, java.util.Map.of())).predict(image).label(),
                 fitted.predict(image).label());
     }
 

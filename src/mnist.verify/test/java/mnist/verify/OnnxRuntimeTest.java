@@ -17,11 +17,12 @@ import mnist.math.random.RandomSource;
 import mnist.model.Activation;
 import mnist.model.Classifier;
 import mnist.model.Initializer;
-import mnist.model.Network;
-import mnist.model.Output;
 import mnist.model.Prediction;
-import mnist.model.SavedModel;
 import mnist.model.Trainer;
+import mnist.model.internal.Classifiers;
+import mnist.model.internal.Network;
+import mnist.model.internal.Output;
+import mnist.model.internal.SavedModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,7 +100,7 @@ class OnnxRuntimeTest {
     @Test
     void aBinaryModel() throws Exception {
         Network network = new Network(new int[] {784, 16, 1}, Activation.RELU, Output.SIGMOID);
-        Initializer.HE.initialise(network, RandomSource.create("java", 4));
-        assertSameProbabilities(Classifier.of(SavedModel.binary(network, 0, Map.of())), "binary", false);
+        network.initialise(Initializer.HE, RandomSource.create("java", 4));
+        assertSameProbabilities(Classifiers.of(SavedModel.binary(network, 0, Map.of())), "binary", false);
     }
 }

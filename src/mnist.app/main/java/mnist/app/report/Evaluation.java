@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import mnist.data.LabeledImages;
-import mnist.math.Kernels;
+import mnist.math.internal.Kernels;
 import mnist.model.ClassificationReport;
 import mnist.model.ConfusionMatrix;
-import mnist.model.Network;
-import mnist.model.Predictor;
+import mnist.model.internal.Network;
+import mnist.model.internal.Predictor;
 
 /**
  * A model on the test set, for a report: the confusion matrix and classification report (from the same

@@ -3,11 +3,11 @@ package mnist.app.report;
 import java.util.ArrayList;
 import java.util.List;
 import mnist.data.LabeledImages;
-import mnist.math.ConvShape;
-import mnist.math.Kernels;
-import mnist.model.Backprop;
-import mnist.model.Network;
-import mnist.model.Stage;
+import mnist.math.internal.ConvShape;
+import mnist.math.internal.Kernels;
+import mnist.model.internal.Backprop;
+import mnist.model.internal.Network;
+import mnist.model.internal.Stage;
 
 /**
  * What a convolutional network's first layer learned, for a report: its filters, and the feature maps

@@ -2,9 +2,9 @@ package mnist.app.report;
 
 import java.util.Arrays;
 import mnist.data.LabeledImages;
-import mnist.math.Kernels;
-import mnist.model.Backprop;
-import mnist.model.Network;
+import mnist.math.internal.Kernels;
+import mnist.model.internal.Backprop;
+import mnist.model.internal.Network;
 
 /**
  * What the minibatch trainer does not measure, measured after each epoch for the report: the loss on

@@ -1,14 +1,14 @@
 package mnist.app.report;
 
-import mnist.model.Network;
-import mnist.model.Output;
+import mnist.model.internal.Network;
+import mnist.model.internal.Output;
 
 /** The network's output probabilities for a whole data set, and the class rule {@code Predictor} uses. */
 final class Probabilities {
     private Probabilities() {
     }
 
-    /** The class of row r, as {@code mnist.model.Predictor} decides it: above 0.5, or the first argmax. */
+    /** The class of row r, as {@code mnist.model.internal.Predictor} decides it: above 0.5, or the first argmax. */
     static int predictedClass(Network network, float[] p, int r) {
         if (network.output() == Output.SIGMOID) {
             return p[r] > 0.5f ? 1 : 0;

@@ -7,10 +7,10 @@ import java.util.SplittableRandom;
 import mnist.data.LabeledImages;
 import mnist.data.Mnist;
 import mnist.math.Backend;
-import mnist.math.Kernels;
+import mnist.math.internal.Kernels;
 import mnist.model.Activation;
-import mnist.model.Network;
-import mnist.model.Stage;
+import mnist.model.internal.Network;
+import mnist.model.internal.Stage;
 import org.junit.jupiter.api.Test;
 
 /** The report's pictures of a first convolution: its filters, and its maps of test digits, against a direct computation. */
@@ -66,7 +66,7 @@ class FeaturesTest {
                 }
             }
         }
-        assertNull(Features.of(new Network(new int[] {784, 10}, Activation.RELU, mnist.model.Output.SOFTMAX),
+        assertNull(Features.of(new Network(new int[] {784, 10}, Activation.RELU, mnist.model.internal.Output.SOFTMAX),
                 Kernels.create(Backend.SCALAR, 1), test, 3), "no convolution, no pictures");
     }
 }

@@ -1,9 +1,6 @@
 package mnist.math.internal;
 
 import java.util.Objects;
-import mnist.math.ConvShape;
-import mnist.math.Kernels;
-import mnist.math.SparseBatch;
 
 /**
  * What both backends share: argument checks, the split of work into contiguous chunks (one per
@@ -14,7 +11,7 @@ import mnist.math.SparseBatch;
  * same order, with fused multiply-adds on both paths), so chunk boundaries may depend on the thread
  * count; reductions are over {@link #BLOCK}-element blocks whose partials are added in block order.
  */
-public abstract class AbstractKernels implements Kernels {
+public abstract sealed class AbstractKernels implements Kernels permits ScalarKernels, SimdKernels {
 
     /** Elements per block of the sum, dot and binary cross-entropy reductions. */
     static final int BLOCK = 4096;

@@ -1,8 +1,6 @@
 package mnist.math.internal;
 
 import mnist.math.Backend;
-import mnist.math.ConvShape;
-import mnist.math.SparseBatch;
 
 /**
  * The plain-Java twin of {@link SimdKernels}, written for speed too: register tiles of independent

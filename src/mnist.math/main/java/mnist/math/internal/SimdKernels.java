@@ -7,8 +7,6 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import mnist.math.Backend;
-import mnist.math.ConvShape;
-import mnist.math.SparseBatch;
 
 /**
  * The Vector API kernels. Shapes: x (n, in), w (out, in), y (n, out), all row-major.
