@@ -92,6 +92,15 @@ public final class Classifier {
         return new Classifier(ModelFile.load(in, name), Backend.preferred().backend());
     }
 
+    /**
+     * This classifier on another backend, e.g. {@code Classifier.load(file).withBackend(Backend.SCALAR)} to
+     * compare the Vector API with its scalar twin. The model is shared (it is never modified); SIMD where
+     * {@code jdk.incubator.vector} is not in the JVM fails with the reason when the first prediction runs.
+     */
+    public Classifier withBackend(Backend backend) {
+        return new Classifier(model, Objects.requireNonNull(backend, "backend"));
+    }
+
     /** The class names, indexed like {@link Prediction#label()}: "0".."9", or "not d", "d". */
     public List<String> classNames() {
         return model.classNames();

@@ -79,6 +79,22 @@ class ClassifierTest {
         nan[5] = Float.NaN;
         e = assertThrows(IllegalArgumentException.class, () -> classifier.predict(nan));
         assertTrue(e.getMessage().startsWith("pixel 5 of image 0 is NaN"), e.getMessage());
+
+        // the same model on the scalar twin: Predictor's answers on scalar kernels, SIMD's to float rounding
+        Classifier scalar = classifier.withBackend(Backend.SCALAR);
+        int[] expectedScalar;
+        try (Kernels kernels = Kernels.create(Backend.SCALAR, 1)) {
+            expectedScalar = Predictor.predict(network, kernels, x, n);
+        }
+        Prediction[] scalarBatch = scalar.predictBatch(x, n);
+        for (int i = 0; i < n; i++) {
+            assertEquals(expectedScalar[i], scalarBatch[i].label(), "scalar, image " + i);
+            for (int c = 0; c < 10; c++) {
+                assertEquals(batch[i].probabilities()[c], scalarBatch[i].probabilities()[c], 1e-5f, "image " + i);
+            }
+        }
+        assertEquals("784-32-10", scalar.describe());
+        assertThrows(NullPointerException.class, () -> classifier.withBackend(null));
     }
 
     @Test
