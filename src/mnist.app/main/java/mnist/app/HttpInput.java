@@ -38,6 +38,7 @@ final class HttpInput {
 
     /** A deadline passed before what was being read had arrived. */
     static final class Timeout extends IOException {
+        private static final long serialVersionUID = 1L;
         Timeout() {
             super("the deadline passed", null);
         }

@@ -107,6 +107,7 @@ final class HttpServer implements AutoCloseable {
 
     /** An answer other than 200: its status and the message of its JSON body. */
     static final class Refusal extends Exception {
+        private static final long serialVersionUID = 1L;
         final int status;
 
         Refusal(int status, String message) {

@@ -42,6 +42,7 @@ class HttpFuzzTarget {
     }
 
     @FuzzTest(maxDuration = "5m")
+    @SuppressWarnings("try") // the allowance is scoped by the try, never read
     void request(byte[] data) throws IOException {
         DigitServer s = server();
         // the target's own connection to the server under test, which Jazzer's SSRF detector would report

@@ -2,6 +2,7 @@ package mnist.model;
 
 /** Thrown when the loss stops being a finite number: the learning rate is too high for this network. */
 public final class TrainingDivergedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
     private final int epoch;
     private final double loss;
 

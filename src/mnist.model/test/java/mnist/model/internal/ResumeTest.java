@@ -45,6 +45,7 @@ class ResumeTest {
     private static final String MACHINE = " (" + Backend.preferred().reason() + ", JDK " + Runtime.version() + ")";
 
     private static final class Crash extends IOException {
+        private static final long serialVersionUID = 1L;
     }
 
     /** Runs the minibatch trainer from the start or from a checkpoint; stops after {@code stopAfter} epochs. */
