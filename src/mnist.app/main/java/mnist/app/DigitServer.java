@@ -228,7 +228,7 @@ final class DigitServer implements AutoCloseable {
         }
         boolean ours = name.equals("localhost") || IPV4.matcher(name).matches() || IPV6.matcher(name).matches();
         if (!ours || port != null && !port.equals(Integer.toString(this.port))) {
-            throw new Refusal(403, "this server does not answer for Host '" + truncate(host.strip()) + "' (an IP address or"
+            throw new Refusal(403, "this server does not answer for Host '" + HttpServer.truncate(host.strip()) + "' (an IP address or"
                     + " localhost with port " + this.port + "; a reverse proxy's name: mnist serve --allow-host NAME)");
         }
     }
@@ -249,7 +249,7 @@ final class DigitServer implements AutoCloseable {
             served.incrementAndGet();   // before the answer goes out: a client that has it sees the count
             exchange.send(200, body);
         } else {
-            throw new Refusal(404, "no such page: " + truncate(path) + " (the page is /, the API " + PREDICT + ")");
+            throw new Refusal(404, "no such page: " + HttpServer.truncate(path) + " (the page is /, the API " + PREDICT + ")");
         }
     }
 
@@ -262,14 +262,14 @@ final class DigitServer implements AutoCloseable {
         }
         String list = String.join(", ", methods);
         exchange.setHeader("Allow", list);
-        throw new Refusal(405, "method " + truncate(method) + " is not allowed here (only " + list + ")");
+        throw new Refusal(405, "method " + HttpServer.truncate(method) + " is not allowed here (only " + list + ")");
     }
 
     private Map<String, Object> predict(HttpServer.Exchange exchange) throws Refusal, IOException {
         String type = mediaType(exchange.header("Content-Type"));
         if (!type.equals(PNG) && !type.equals(PGM)) {
             throw new Refusal(415, "the body must be a PNG (Content-Type: " + PNG + ") or a PGM (" + PGM + "), not "
-                    + (type.isEmpty() ? "a body without Content-Type" : truncate(type)));
+                    + (type.isEmpty() ? "a body without Content-Type" : HttpServer.truncate(type)));
         }
         // On this connection's own virtual thread, within the body's deadline: a slow client holds no worker.
         // Refused with 413 beyond MAX_BODY, by its Content-Length before any of it is read.
@@ -356,10 +356,5 @@ final class DigitServer implements AutoCloseable {
 
     private static byte[] json(Map<String, Object> value) {
         return Json.write(value).getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Request text echoed in a message, cut short. */
-    private static String truncate(String s) {
-        return HttpServer.truncate(s);
     }
 }
