@@ -42,7 +42,9 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        int code = run(args, System.out, System.err);
+        ClassDataArchive.makeInBackgroundIfAsked(); // the image's first run: the faster start for the next ones
+        System.exit(code);
     }
 
     /** Runs the command line and returns its exit code; never throws. */

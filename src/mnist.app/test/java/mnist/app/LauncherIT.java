@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,12 +44,18 @@ class LauncherIT {
     }
 
     private static Result mnist(String... args) throws IOException, InterruptedException {
+        return mnistIn(sandbox, Map.of(), args);
+    }
+
+    /** mnist with {@code home} as HOME and {@code env} added to the environment. */
+    private static Result mnistIn(Path home, Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(sandbox.toFile());
         pb.environment().clear();
         pb.environment().put("PATH", sandbox.resolve("bin").toString());
-        pb.environment().put("HOME", sandbox.toString());
+        pb.environment().put("HOME", home.toString());
+        pb.environment().putAll(env);
         Path out = sandbox.resolve("out.txt");
         Path err = sandbox.resolve("err.txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
@@ -62,6 +69,51 @@ class LauncherIT {
         Result r = mnist("--version");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("mnist "), r.out());
+    }
+
+    /**
+     * The image ships no CDS archive: the first run makes one in the user's cache, in the background and
+     * after its own output, and the next run maps it (-Xshare:on makes the JVM fail if it cannot); with
+     * MNIST_CDS=off none is made.
+     */
+    @Test
+    void theFirstRunMakesTheClassDataArchiveAndTheNextUsesIt() throws Exception {
+        Path home = Files.createDirectories(sandbox.resolve("cds-home"));
+        Path cache = home.resolve(".cache/mnist");
+        Result off = mnistIn(home, Map.of("MNIST_CDS", "off"), "--version");
+        assertEquals(0, off.code(), off.err());
+        Thread.sleep(2000);
+        assertTrue(!Files.exists(cache), "MNIST_CDS=off made " + cache);
+
+        Result first = mnistIn(home, Map.of(), "--version");
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().startsWith("mnist "), first.out());
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (archives(cache).isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        List<Path> made = archives(cache);
+        assertEquals(1, made.size(), "one archive in " + cache + ": " + made);
+        assertTrue(made.get(0).getFileName().toString().matches("cds-[0-9a-f]{64}\\.jsa"), made.toString());
+        assertTrue(Files.size(made.get(0)) > 1_000_000, "an archive of " + Files.size(made.get(0)) + " bytes");
+
+        Result mapped = mnistIn(home, Map.of("JLINK_VM_OPTIONS", "-Xshare:on"), "show", "--index", "0");
+        assertEquals(0, mapped.code(), mapped.out() + mapped.err());
+        assertTrue(mapped.out().contains("test image 0: label 7"), mapped.out());
+        Result logged = mnistIn(home, Map.of("JLINK_VM_OPTIONS", "-Xlog:class+load"), "--version");
+        assertTrue(logged.out().contains("mnist.app.Main source: shared objects file"), "Main from the archive");
+        try (var files = Files.list(cache)) {
+            assertEquals(made, files.toList(), "nothing else left in the cache (no .part)");
+        }
+    }
+
+    private static List<Path> archives(Path cache) throws IOException {
+        if (!Files.isDirectory(cache)) {
+            return List.of();
+        }
+        try (var files = Files.list(cache)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jsa")).toList();
+        }
     }
 
     @Test
