@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The batch sizes at which the SIMD kernels switch to packed operands (a forward of 48 rows or more
- * with 16 outputs or more; a broadcast GEMM of 32 terms or more), against {@link ReferenceKernels},
+ * with two vectors of outputs or more: 16 with AVX2, 32 with AVX-512; a broadcast GEMM of 32 terms or more), against {@link ReferenceKernels},
  * and the GEMMs of both backends bit for bit: every element is one chain of fused multiply-adds in the
  * same order on both (the forward only where the SIMD backend packs).
  */
@@ -42,9 +42,15 @@ class PackedGemmTest {
                         scalar.linearForward(y2, x, 2, w, 1, b, 0, n, in, out);
                         double[] ref = ReferenceKernels.linearForward(x, 2, w, 1, b, 0, n, in, out);
                         double[] mag = ReferenceKernels.linearForwardAbs(x, 2, w, 1, b, 0, n, in, out);
+                        // the SIMD forward packs w in panels of two vectors: from 16 outputs on with 8 lanes
+                        // (AVX2), from 32 with 16 (AVX-512); below, its dot form sums lanes in another order
+                        boolean packs = n >= SimdKernels.PACK_MIN_ROWS && out >= 2 * SimdKernels.SPECIES.length();
                         for (int i = 0; i < y.length; i++) {
                             fwd.check(shape, i, y[i], ref[i], mag[i]);
-                            assertEquals(Float.floatToRawIntBits(y2[i]), Float.floatToRawIntBits(y[i]), "forward " + shape + " [" + i + "]");
+                            if (packs) {
+                                assertEquals(Float.floatToRawIntBits(y2[i]), Float.floatToRawIntBits(y[i]), "forward " + shape + " [" + i + "]");
+                                same++;
+                            }
                         }
 
                         float[] g = new float[out * in];
@@ -69,7 +75,7 @@ class PackedGemmTest {
                             dx.check(shape, i, gx[i], ref[i], mag[i]);
                             assertEquals(Float.floatToRawIntBits(gx2[i]), Float.floatToRawIntBits(gx[i]), "input grad " + shape + " [" + i + "]");
                         }
-                        same += y.length + g.length + gx.length;
+                        same += g.length + gx.length;
                     }
                 }
             }
