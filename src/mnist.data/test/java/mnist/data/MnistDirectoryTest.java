@@ -16,9 +16,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.zip.GZIPInputStream;
 import mnist.data.idx.IdxArray;
 import mnist.data.idx.IdxReader;
+import mnist.data.idx.PackedImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,12 +34,10 @@ class MnistDirectoryTest {
         Path packed = Files.createDirectory(dir.resolve("packed"));
         Path plain = Files.createDirectory(dir.resolve("plain"));
         for (String name : NAMES) {
-            try (InputStream in = bundled(name + ".gz")) {
-                Files.copy(in, packed.resolve(name + ".gz"));
-            }
-            try (InputStream in = new GZIPInputStream(bundled(name + ".gz"))) {
-                Files.copy(in, plain.resolve(name));
-            }
+            IdxArray array = bundledIdx(name);
+            byte[] content = concat(array.header(), array.values());
+            Files.write(packed.resolve(name + ".gz"), gzip(content));
+            Files.write(plain.resolve(name), content);
         }
         try (InputStream in = bundled("SHA256SUMS")) {
             Files.copy(in, plain.resolve("SHA256SUMS"));
@@ -94,10 +92,7 @@ class MnistDirectoryTest {
         String[] names = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
                 "t10k-labels-idx1-ubyte"};
         for (String name : names) {
-            IdxArray unpacked;
-            try (InputStream in = bundled(name + ".gz")) {
-                unpacked = IdxReader.read(in, name);
-            }
+            IdxArray unpacked = bundledIdx(name);   // the training images from our packed format
             sums.verifyContent(unpacked, name);    // throws on a mismatch
             assertTrue(sums.digestOf(name).isPresent(), name + " is listed");
         }
@@ -111,6 +106,20 @@ class MnistDirectoryTest {
         labels.values()[0] ^= 1;
         DatasetException e = assertThrows(DatasetException.class, () -> sums.verifyContent(labels, "t10k-labels-idx1-ubyte"));
         assertTrue(e.getMessage().contains("SHA-256 mismatch"), e.getMessage());
+    }
+
+    /** A bundled file's content: the training images unpacked from our format, the others gunzipped. */
+    private static IdxArray bundledIdx(String name) throws IOException {
+        boolean packed = name.equals("train-images-idx3-ubyte");
+        try (InputStream in = bundled(name + (packed ? ".packed" : ".gz"))) {
+            return packed ? PackedImages.read(in, name) : IdxReader.read(in, name);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
     }
 
     private static InputStream bundled(String name) throws java.io.IOException {
