@@ -69,10 +69,11 @@ public final class Mnist {
     /**
      * Reads the MNIST copy of the module {@code mnist.dataset} (it works from any working directory and
      * inside a jlink image). Every file is checked as it is unpacked (gzip's CRC-32 and length, nothing
-     * after the end; for the training images, kept in our own format, see {@code PackedImages}, each
-     * chunk's CRC-32 and length; they unpack on two threads while this one reads the other files); that the copy is MNIST itself, by the bundled SHA256SUMS, is checked by the build
-     * (a test of this module), not at every load: hashing the 55 MB unpacked took 0.15-0.3 s of a cold
-     * JVM's CPU at every start of {@code mnist train}, {@code show} or {@code evaluate}. On the module
+     * after the end; for the training images, kept in our own format, each chunk's CRC-32 and length;
+     * they unpack on two threads while this one reads the other files); that the copy is MNIST itself,
+     * by the bundled SHA256SUMS, is checked by the build (a test of this module), not at every load:
+     * hashing the 55 MB unpacked took 0.15-0.3 s of a cold JVM's CPU at every start of {@code mnist
+     * train}, {@code show} or {@code evaluate}. On the module
      * path that module must be resolved ({@code requires mnist.dataset}, or {@code --add-modules
      * mnist.dataset}); on the class path its jar must be there. Without it, a DatasetException says so.
      */
