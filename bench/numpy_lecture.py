@@ -20,8 +20,8 @@ import struct
 import sys
 import time
 
-DEFAULT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
-                            "src", "mnist.dataset", "main", "resources", "mnist", "dataset")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytorch_mlp import DEFAULT_DATA, idx_path  # noqa: E402  (the bundled copy's files; torch is not imported)
 
 
 def main():
@@ -37,15 +37,12 @@ def main():
     import numpy as np
 
     def read(name):
-        for candidate in (name + ".gz", name):
-            path = os.path.join(a.data, candidate)
-            if os.path.exists(path):
-                opener = gzip.open if candidate.endswith(".gz") else open
-                with opener(path, "rb") as f:
-                    data = f.read()
-                break
-        else:
+        path = idx_path(a.data, name)
+        if path is None:
             sys.exit(f"numpy_lecture.py: no {name}(.gz) in {a.data}")
+        opener = gzip.open if path.endswith(".gz") else open
+        with opener(path, "rb") as f:
+            data = f.read()
         dims = data[3]
         shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
         return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims).reshape(shape)

@@ -30,6 +30,21 @@ import time
 
 DEFAULT_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir,
                             "src", "mnist.dataset", "main", "resources", "mnist", "dataset")
+# The bundled training images are in mnist's own packed format; the published gzip is kept here.
+SOURCE_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "src", "mnist.dataset", "source")
+
+
+def idx_path(directory, name):
+    """name(.gz) in directory or, for the bundled copy, in its source/ directory; None if not found."""
+    directories = [directory]
+    if os.path.normpath(directory) == os.path.normpath(DEFAULT_DATA):
+        directories.append(SOURCE_DATA)
+    for d in directories:
+        for candidate in (name + ".gz", name):
+            path = os.path.join(d, candidate)
+            if os.path.exists(path):
+                return path
+    return None
 
 
 def parse_args():
@@ -51,11 +66,8 @@ def parse_args():
 def read_idx(directory, name):
     """An IDX file (big-endian: 0, 0, type 0x08, dimensions, then one 4-byte size each) as a numpy array."""
     import numpy as np
-    for candidate in (name + ".gz", name):
-        path = os.path.join(directory, candidate)
-        if os.path.exists(path):
-            break
-    else:
+    path = idx_path(directory, name)
+    if path is None:
         sys.exit(f"pytorch_mlp.py: no {name}(.gz) in {directory}")
     with open(path, "rb") as f:
         raw = f.read()

@@ -6,7 +6,8 @@ python3-torch (PyTorch 1.13), from this directory:
 
     /usr/bin/python3 make_fixtures.py ../../../../mnist.dataset/main/resources/mnist/dataset
 """
-import gzip, struct, sys
+import gzip
+import os, struct, sys
 import numpy as np
 import torch
 import torch.nn as nn
@@ -15,7 +16,10 @@ DATA = sys.argv[1] if len(sys.argv) > 1 else "../../../../mnist.dataset/main/res
 
 
 def idx(name):
-    with gzip.open(f"{DATA}/{name}.gz") as f:
+    path = f"{DATA}/{name}.gz"
+    if not os.path.exists(path):  # the bundled training images are packed; the published gzip is in source/
+        path = f"{DATA}/../../../../source/{name}.gz"
+    with gzip.open(path) as f:
         data = f.read()
     dims = data[3]
     shape = struct.unpack(">" + "I" * dims, data[4:4 + 4 * dims])
