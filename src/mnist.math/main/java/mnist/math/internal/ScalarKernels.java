@@ -460,10 +460,23 @@ public final class ScalarKernels extends AbstractKernels {
     @Override
     protected void momentumRange(float[] w, float[] v, float[] g, int from, int to, float lr, float momentum) {
         for (int i = from; i < to; i++) {
-            float vi = Math.fma(momentum, v[i], g[i]);
+            float vi = flushSubnormal(Math.fma(momentum, v[i], g[i]));
             v[i] = vi;
             w[i] = Math.fma(-lr, vi, w[i]);
         }
+    }
+
+    /**
+     * 0 for a subnormal x (below {@link Float#MIN_NORMAL} in magnitude), x otherwise. The optimizers keep
+     * no subnormal state: the moments and velocities of weights whose gradient is 0 (the first layer's
+     * weights of pixels that are seldom lit) decay by beta each step into the subnormal range, where
+     * every multiply-add takes a microcode assist on Intel CPUs (Java runs without flush-to-zero): Adam
+     * on 200,704 parameters took 1.8 ms with every moment subnormal against 0.09 ms with none, and 274 us
+     * a step in training (20% of the step). A subnormal moment moves its weight by less than 1e-30,
+     * which rounds away against any weight that is not itself within 1e-24 of 0.
+     */
+    static float flushSubnormal(float x) {
+        return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
     }
 
     @Override
@@ -471,8 +484,8 @@ public final class ScalarKernels extends AbstractKernels {
                              float lr, float beta1, float beta2, float eps, float c1, float c2) {
         for (int i = from; i < to; i++) {
             float gi = g[i];
-            float mi = Math.fma(beta1, m[i], (1f - beta1) * gi);
-            float vi = Math.fma(beta2, v[i], (1f - beta2) * gi * gi);
+            float mi = flushSubnormal(Math.fma(beta1, m[i], (1f - beta1) * gi));
+            float vi = flushSubnormal(Math.fma(beta2, v[i], (1f - beta2) * gi * gi));
             m[i] = mi;
             v[i] = vi;
             w[i] -= lr * (mi * c1) / ((float) Math.sqrt(vi * c2) + eps);

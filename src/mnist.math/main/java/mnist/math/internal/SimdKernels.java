@@ -1569,13 +1569,15 @@ public final class SimdKernels extends AbstractKernels {
         int i = from;
         FloatVector mu = FloatVector.broadcast(SPECIES, momentum);
         FloatVector minusLr = FloatVector.broadcast(SPECIES, -lr);
+        FloatVector zero = FloatVector.zero(SPECIES), normal = FloatVector.broadcast(SPECIES, Float.MIN_NORMAL);
         for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
             FloatVector vi = FloatVector.fromArray(SPECIES, v, i).fma(mu, FloatVector.fromArray(SPECIES, g, i));
+            vi = vi.blend(zero, vi.abs().lt(normal)); // no subnormal state (ScalarKernels.flushSubnormal)
             vi.intoArray(v, i);
             vi.fma(minusLr, FloatVector.fromArray(SPECIES, w, i)).intoArray(w, i);
         }
         for (; i < to; i++) {
-            float vi = Math.fma(momentum, v[i], g[i]);
+            float vi = ScalarKernels.flushSubnormal(Math.fma(momentum, v[i], g[i]));
             v[i] = vi;
             w[i] = Math.fma(-lr, vi, w[i]);
         }
@@ -1587,10 +1589,13 @@ public final class SimdKernels extends AbstractKernels {
         int i = from;
         FloatVector b1 = FloatVector.broadcast(SPECIES, beta1), b2 = FloatVector.broadcast(SPECIES, beta2), g1 = FloatVector.broadcast(SPECIES, 1f - beta1), g2 = FloatVector.broadcast(SPECIES, 1f - beta2);
         FloatVector lrv = FloatVector.broadcast(SPECIES, lr), epsv = FloatVector.broadcast(SPECIES, eps), c1v = FloatVector.broadcast(SPECIES, c1), c2v = FloatVector.broadcast(SPECIES, c2);
+        FloatVector zero = FloatVector.zero(SPECIES), normal = FloatVector.broadcast(SPECIES, Float.MIN_NORMAL);
         for (int end = from + SPECIES.loopBound(to - from); i < end; i += L) {
             FloatVector gi = FloatVector.fromArray(SPECIES, g, i);
             FloatVector mi = FloatVector.fromArray(SPECIES, m, i).fma(b1, g1.mul(gi));
             FloatVector vi = FloatVector.fromArray(SPECIES, v, i).fma(b2, g2.mul(gi).mul(gi));
+            mi = mi.blend(zero, mi.abs().lt(normal)); // no subnormal state (ScalarKernels.flushSubnormal)
+            vi = vi.blend(zero, vi.lt(normal));        // v >= 0
             mi.intoArray(m, i);
             vi.intoArray(v, i);
             FloatVector step = lrv.mul(mi.mul(c1v)).div(vi.mul(c2v).sqrt().add(epsv));
@@ -1598,8 +1603,8 @@ public final class SimdKernels extends AbstractKernels {
         }
         for (; i < to; i++) {
             float gi = g[i];
-            float mi = Math.fma(beta1, m[i], (1f - beta1) * gi);
-            float vi = Math.fma(beta2, v[i], (1f - beta2) * gi * gi);
+            float mi = ScalarKernels.flushSubnormal(Math.fma(beta1, m[i], (1f - beta1) * gi));
+            float vi = ScalarKernels.flushSubnormal(Math.fma(beta2, v[i], (1f - beta2) * gi * gi));
             m[i] = mi;
             v[i] = vi;
             w[i] -= lr * (mi * c1) / ((float) Math.sqrt(vi * c2) + eps);

@@ -1,5 +1,9 @@
 package mnist.math.internal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.util.Random;
 import mnist.math.Backend;
 import org.junit.jupiter.api.Test;
@@ -87,6 +91,53 @@ class TrainingKernelsTest {
             axpy.report();
             momentum.report();
             adam.report();
+        }
+    }
+
+    /**
+     * Moments and velocities that decay into the subnormal range are stored as 0 (Intel CPUs take a
+     * microcode assist for every operation on a subnormal; see ScalarKernels.flushSubnormal); normal ones
+     * are untouched, and the weights move as the formula says. Both backends, the vector body and its tail.
+     */
+    @Test
+    void optimizerStateNeverHoldsSubnormals() {
+        int len = 37;
+        float[] g = new float[len];
+        float[] m = new float[len];
+        float[] v = new float[len];
+        for (int i = 0; i < len; i++) {
+            // every third a moment that decays below MIN_NORMAL this step, every third one that stays normal
+            m[i] = switch (i % 3) {
+                case 0 -> Float.MIN_NORMAL * 1.05f;
+                case 1 -> -Float.MIN_NORMAL * 0.5f;   // subnormal already
+                default -> 1e-3f * (i + 1);
+            };
+            v[i] = i % 3 == 2 ? 1e-6f : Float.MIN_NORMAL * 1.0005f;
+        }
+        for (Backend backend : TestData.backends()) {
+            try (Kernels k = Kernels.create(backend, 1)) {
+                float[] w = TestData.uniform(new Random(4), len, -1, 1);
+                float[] w0 = w.clone(), ma = m.clone(), va = v.clone();
+                k.adamStep(w, ma, va, g, 0, len, 1e-3f, 0.9f, 0.999f, 1e-8f, 1f, 1f);
+                float[] wm = w0.clone(), vm = m.clone();
+                k.momentumStep(wm, vm, g, 0, len, 0.05f, 0.9f);
+                for (int i = 0; i < len; i++) {
+                    String at = backend + " [" + i + "]";
+                    float decayedM = 0.9f * m[i];
+                    if (Math.abs(decayedM) < Float.MIN_NORMAL) {
+                        assertEquals(0f, ma[i], "Adam's first moment " + at);
+                        assertEquals(0f, vm[i], "momentum's velocity " + at);
+                        assertEquals(w0[i], w[i], "a weight under a flushed moment " + at);
+                    } else {
+                        assertEquals(decayedM, ma[i], "Adam's first moment, normal, " + at);
+                        assertEquals(decayedM, vm[i], "momentum's velocity, normal, " + at);
+                        assertNotEquals(w0[i], w[i], "a weight moves " + at);
+                    }
+                    float decayedV = 0.999f * v[i];
+                    assertEquals(decayedV < Float.MIN_NORMAL ? 0f : decayedV, va[i], "Adam's second moment " + at);
+                    assertTrue(ma[i] == 0f || Math.abs(ma[i]) >= Float.MIN_NORMAL, at);
+                }
+            }
         }
     }
 }
