@@ -343,7 +343,11 @@ public abstract sealed class AbstractKernels implements Kernels permits ScalarKe
         });
     }
 
-    /** Both sparse kernels split the work over panels: every panel is the same work, and no two share an output. */
+    /**
+     * Both sparse kernels split the work over panels: every panel is the same work, and no two share an
+     * output. With fewer panels than threads the forward splits the rows and the weight gradient the
+     * inputs instead; every chain is computed whole by one thread either way, so the bits do not change.
+     */
     @Override
     public final synchronized void sparseLinearForward(float[] y, SparseBatch x, float[] wp, int wpOff,
                                                        float[] b, int bOff, int out) {
@@ -355,8 +359,15 @@ public abstract sealed class AbstractKernels implements Kernels permits ScalarKe
         check("wp", wp, wpOff, (long) in * out);
         float[] bias = biasesOrZeros(b, bOff, out);
         int biasOff = b == null ? 0 : bOff;
-        parallel(out / sparsePanel(), 1, Integer.MAX_VALUE, (long) x.nonZeros() * out >= PAR_MACS,
-                (p0, p1) -> sparseForwardPanels(y, x, wp, wpOff, bias, biasOff, p0, p1, out, 0, n));
+        int panels = out / sparsePanel();
+        boolean big = (long) x.nonZeros() * out >= PAR_MACS;
+        if (panels >= threads || !big) {
+            parallel(panels, 1, Integer.MAX_VALUE, big,
+                    (p0, p1) -> sparseForwardPanels(y, x, wp, wpOff, bias, biasOff, p0, p1, out, 0, n));
+        } else { // fewer panels than threads (the lecture's 64 outputs are one panel with AVX-512): split the rows
+            parallel(n, 8, Integer.MAX_VALUE, true,
+                    (r0, r1) -> sparseForwardPanels(y, x, wp, wpOff, bias, biasOff, 0, panels, out, r0, r1));
+        }
     }
 
     @Override
@@ -368,8 +379,15 @@ public abstract sealed class AbstractKernels implements Kernels permits ScalarKe
         sparseReady(x);
         check("dwp", dwp, dwpOff, (long) in * out);
         check("dy", dy, 0, (long) n * out);
-        parallel(out / sparsePanel(), 1, Integer.MAX_VALUE, (long) x.nonZeros() * out >= PAR_MACS,
-                (p0, p1) -> sparseGradPanels(dwp, dwpOff, x, dy, p0, p1, out, scale));
+        int panels = out / sparsePanel();
+        boolean big = (long) x.nonZeros() * out >= PAR_MACS;
+        if (panels >= threads || !big) {
+            parallel(panels, 1, Integer.MAX_VALUE, big,
+                    (p0, p1) -> sparseGradPanels(dwp, dwpOff, x, dy, p0, p1, 0, in, out, scale));
+        } else { // fewer panels than threads: split the inputs, whose chains are independent
+            parallel(in, 8, Integer.MAX_VALUE, true,
+                    (k0, k1) -> sparseGradPanels(dwp, dwpOff, x, dy, 0, panels, k0, k1, out, scale));
+        }
     }
 
     private static void sparseReady(SparseBatch x) {
@@ -775,7 +793,7 @@ public abstract sealed class AbstractKernels implements Kernels permits ScalarKe
         }
         check("dwp", dwp, dwpOff, (long) in * out);
         check("dy", dy, 0, (long) n * out);
-        sparseGradPanels(dwp, dwpOff, x, dy, o0 / pw, o1 / pw, out, scale);
+        sparseGradPanels(dwp, dwpOff, x, dy, o0 / pw, o1 / pw, 0, x.cols(), out, scale);
     }
 
     // ---- 2-D convolution as a GEMM over an unrolled input (im2col), and 2x2 max-pooling -----------------
@@ -1037,11 +1055,11 @@ public abstract sealed class AbstractKernels implements Kernels permits ScalarKe
                                                 int p0, int p1, int out, int r0, int r1);
 
     /**
-     * Panels [p0, p1) of dw = scale · dyᵀ · x, in panels: dw[o][k] = scale · (Σ over column k's non-zeros i,
-     * in row order, of x[i][k]·dy[i][o], one fused multiply-add chain from +0).
+     * Panels [p0, p1), inputs [k0, k1) of dw = scale · dyᵀ · x, in panels: dw[o][k] = scale · (Σ over column
+     * k's non-zeros i, in row order, of x[i][k]·dy[i][o], one fused multiply-add chain from +0).
      */
     protected abstract void sparseGradPanels(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int p0, int p1,
-                                             int out, float scale);
+                                             int k0, int k1, int out, float scale);
 
     /** a[from, to) *= s. */
     protected abstract void scaleRange(float[] a, int from, int to, float s);

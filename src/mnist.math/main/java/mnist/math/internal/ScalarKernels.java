@@ -73,14 +73,14 @@ public final class ScalarKernels extends AbstractKernels {
 
     @Override
     protected void sparseGradPanels(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int p0, int p1,
-                                    int out, float scale) {
+                                    int k0, int k1, int out, float scale) {
         int[] start = x.colStart(), row = x.colRow();
         float[] val = x.colValue();
         int in = x.cols();
         for (int p = p0; p < p1; p++) {
             for (int h = 0; h < PANEL; h += 8) {
                 int o = p * PANEL + h, base = dwpOff + p * in * PANEL + h;
-                for (int k = 0; k < in; k++) {
+                for (int k = k0; k < k1; k++) {
                     float c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
                     for (int e = start[k], end = start[k + 1]; e < end; e++) {
                         float v = val[e];

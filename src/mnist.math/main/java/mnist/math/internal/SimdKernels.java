@@ -205,10 +205,10 @@ public final class SimdKernels extends AbstractKernels {
 
     @Override
     protected void sparseGradPanels(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int p0, int p1,
-                                    int out, float scale) {
-        int in = x.cols(), n = x.rows(), in2 = in & ~1;
+                                    int k0, int k1, int out, float scale) {
+        int in = x.cols(), n = x.rows(), k2 = k0 + ((k1 - k0) & ~1);
         if (n > GRAD_ROWS) {
-            sparseGradPanelsBlocked(dwp, dwpOff, x, dy, p0, p1, out, scale);
+            sparseGradPanelsBlocked(dwp, dwpOff, x, dy, p0, p1, k0, k1, out, scale);
             return;
         }
         float[] dyp = panelScratch(n);
@@ -222,11 +222,11 @@ public final class SimdKernels extends AbstractKernels {
                 FloatVector.fromArray(SPECIES, dy, s + 2 * L).intoArray(dyp, d + 2 * L);
                 FloatVector.fromArray(SPECIES, dy, s + 3 * L).intoArray(dyp, d + 3 * L);
             }
-            for (int k = 0; k < in2; k += 2) {
+            for (int k = k0; k < k2; k += 2) {
                 sparseGrad2Columns(dwp, base, x, dyp, k, scale);
             }
-            if (in2 < in) {
-                sparseGradColumn(dwp, base, x, dyp, in2, scale);
+            if (k2 < k1) {
+                sparseGradColumn(dwp, base, x, dyp, k2, scale);
             }
         }
     }
@@ -244,7 +244,7 @@ public final class SimdKernels extends AbstractKernels {
      * unblocked, so the same bits.
      */
     private static void sparseGradPanelsBlocked(float[] dwp, int dwpOff, SparseBatch x, float[] dy, int p0, int p1,
-                                                int out, float scale) {
+                                                int k0, int k1, int out, float scale) {
         int in = x.cols(), n = x.rows();
         float[] dyp = panelScratch(GRAD_ROWS);
         int[][] holder = CURSORS.get();
@@ -264,7 +264,7 @@ public final class SimdKernels extends AbstractKernels {
                     FloatVector.fromArray(SPECIES, dy, src + 2 * L).intoArray(dyp, d + 2 * L);
                     FloatVector.fromArray(SPECIES, dy, src + 3 * L).intoArray(dyp, d + 3 * L);
                 }
-                for (int k = 0; k < in; k++) {
+                for (int k = k0; k < k1; k++) {
                     sparseGradColumnBlock(dwp, base + k * SP, x, dyp, k, cursor, r0, r1, r0 == 0, r1 == n, scale);
                 }
             }

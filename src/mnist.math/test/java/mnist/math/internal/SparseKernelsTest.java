@@ -135,24 +135,49 @@ class SparseKernelsTest {
         }
     }
 
-    /** A batch as large as the lecture's goes through the weight gradient in blocks of rows: still the same bits. */
+    /**
+     * A batch as large as the lecture's goes through the weight gradient in blocks of rows: still the same
+     * bits. With one panel (the lecture's 64 outputs with AVX-512) or two, at 1, 2 and 3 threads: with
+     * fewer panels than threads the forward splits the rows and the weight gradient the inputs.
+     */
     @Test
     void largeBatchesGiveTheDenseKernelsBitsToo() {
         for (Backend backend : TestData.backends()) {
-            try (Kernels k1 = Kernels.create(backend, 1); Kernels k2 = Kernels.create(backend, 2)) {
+            try (Kernels k1 = Kernels.create(backend, 1); Kernels k2 = Kernels.create(backend, 2);
+                 Kernels k3 = Kernels.create(backend, 3)) {
                 Random r = new Random(8);
-                int n = 4099, in = 300, out = 2 * k1.sparsePanel();
-                float[] x = sparseRows(r, n, in, 0.2);
-                SparseBatch sx = SparseBatch.of(x, 0, n, in);
-                float[] dy = TestData.uniform(r, n * out, -1, 1);
-                float[] gp = new float[out * in], gp2 = new float[out * in], g = new float[out * in];
-                k1.sparseWeightGrad(gp, 0, sx, dy, out, 1f / n);
-                k2.sparseWeightGrad(gp2, 0, sx, dy, out, 1f / n);
-                assertArrayEquals(gp, gp2, backend + ": 1 and 2 threads");
-                k1.unpackPanels(g, 0, gp, 0, out, in);
-                float[] dense = new float[out * in];
-                k1.linearWeightGrad(dense, 0, dy, x, 0, n, in, out, 1f / n);
-                assertArrayEquals(dense, g, backend + ": sparse vs dense weight gradient of " + n + " rows");
+                for (int out : new int[] {k1.sparsePanel(), 2 * k1.sparsePanel()}) {
+                    int n = 4099, in = 300;
+                    String shape = backend + ", " + out + " outputs";
+                    float[] x = sparseRows(r, n, in, 0.2);
+                    SparseBatch sx = SparseBatch.of(x, 0, n, in);
+                    float[] dy = TestData.uniform(r, n * out, -1, 1);
+                    float[] gp = new float[out * in], g = new float[out * in];
+                    k1.sparseWeightGrad(gp, 0, sx, dy, out, 1f / n);
+                    for (Kernels k : new Kernels[] {k2, k3}) {
+                        float[] other = new float[out * in];
+                        k.sparseWeightGrad(other, 0, sx, dy, out, 1f / n);
+                        assertArrayEquals(gp, other, shape + ": weight gradient at 1 and " + k.threads() + " threads");
+                    }
+                    k1.unpackPanels(g, 0, gp, 0, out, in);
+                    float[] dense = new float[out * in];
+                    k1.linearWeightGrad(dense, 0, dy, x, 0, n, in, out, 1f / n);
+                    assertArrayEquals(dense, g, shape + ": sparse vs dense weight gradient of " + n + " rows");
+
+                    float[] w = TestData.uniform(r, out * in, -1, 1);
+                    float[] b = TestData.uniform(r, out, -1, 1);
+                    float[] wp = new float[out * in];
+                    k1.packPanels(wp, 0, w, 0, out, in);
+                    float[] y = new float[n * out], denseY = new float[n * out];
+                    k1.sparseLinearForward(y, sx, wp, 0, b, 0, out);
+                    for (Kernels k : new Kernels[] {k2, k3}) {
+                        float[] other = new float[n * out];
+                        k.sparseLinearForward(other, sx, wp, 0, b, 0, out);
+                        assertArrayEquals(y, other, shape + ": forward at 1 and " + k.threads() + " threads");
+                    }
+                    k1.linearForward(denseY, x, 0, w, 0, b, 0, n, in, out);
+                    assertArrayEquals(denseY, y, shape + ": sparse vs dense forward of " + n + " rows");
+                }
             }
         }
     }
