@@ -61,7 +61,7 @@ for ((r = 1; r <= rounds; r++)); do
   done
 done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-sed -n '1p' "$tmp/pytorch-1-1.log"
+grep -E '^(warning:|torch )' "$tmp/pytorch-1-1.log" | head -2   # the BLAS in use, and a warning if it is the reference one
 
 "$python" - "$tmp" "$rounds" <<'EOF'
 import json, re, statistics, sys

@@ -93,10 +93,16 @@ def blas_library():
 
 
 def runtime(torch):
-    """torch's version, threads, BLAS (mapped once a product has run), CPU capability and oneDNN, one line."""
+    """torch's version, threads, BLAS (mapped once a product has run), CPU capability and oneDNN, one line.
+    Warns on stderr when the BLAS is the reference one (Debian's libblas3 without libopenblas0: several
+    times slower, which would flatter mnist)."""
+    blas = blas_library()
+    if "/" in blas and not any(fast in blas.lower() for fast in ("openblas", "mkl", "blis")):
+        print(f"warning: PyTorch runs on the reference BLAS ({blas}); for a fair comparison "
+              "apt-get install libopenblas0-openmp (or -pthread)", file=sys.stderr)
     capability = next((line.split(":", 1)[1].strip() for line in torch.__config__.show().splitlines()
                        if "CPU capability" in line), "?")
-    return (f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), BLAS: {blas_library()}, "
+    return (f"torch {torch.__version__}, {torch.get_num_threads()} thread(s), BLAS: {blas}, "
             f"CPU capability: {capability}, oneDNN: {torch.backends.mkldnn.is_available()}")
 
 
