@@ -18,16 +18,16 @@ import java.util.concurrent.TimeUnit;
  * once, then mapped by every later start), made on the image's first run rather than shipped in it.
  *
  * <p>The archive takes 10 MB, a fifth of the image; what it saves is about 50 ms of every start. So the
- * image carries only the list of classes to archive ({@code lib/mnist.classlist}, 85 KB, written by the
+ * image carries only the list of classes to archive ({@code lib/mnist.classlist}, 110 KB, written by the
  * build from a run of {@code mnist show}), and the launcher looks for the archive in the user's cache
  * ({@code $XDG_CACHE_HOME/mnist}, else {@code ~/.cache/mnist}), under a name that holds a hash of the
  * image's JVM and modules, so an archive is only ever used by an image identical to the one it was made
  * from. Found, the launcher maps it; missing, the launcher asks this class (property {@value
  * #MAKE_PROPERTY}) to make it once the command has finished: a background JVM runs the JVM's own
  * {@code -Xshare:dump} with the launcher's collector and heap settings, into a temporary file that is
- * renamed into place when whole, so a start never sees half an archive. Any failure (no cache directory, a read-only one, a full disk)
- * costs only the faster start, and is silent: the command's own output is already complete.
- * {@code MNIST_CDS=off} turns the whole thing off.
+ * renamed into place when whole, so a start never sees half an archive. Any failure (no cache
+ * directory, a read-only one, a full disk) costs only the faster start, and is silent: the command's own
+ * output is already complete. {@code MNIST_CDS=off} turns the whole thing off.
  */
 public final class ClassDataArchive {
     /** Set by the launcher to the archive's path when it does not exist yet. */
@@ -98,7 +98,8 @@ public final class ClassDataArchive {
      * Makes {@code archive} with {@code java -Xshare:dump} from {@code classList}, unless another maker is
      * at work on it; keeps the {@link #KEEP} newest archives of its directory. Returns whether it made it.
      */
-    static boolean make(Path archive, Path java, Path classList, List<String> options) throws IOException, InterruptedException {
+    static boolean make(Path archive, Path java, Path classList, List<String> options)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(classList)) {
             throw new IOException(classList + ": no class list (not a runtime image of mnist?)");
         }

@@ -11,8 +11,9 @@ import mnist.data.DatasetException;
 
 /**
  * Our own format for an IDX file of images (unsigned bytes, count x rows x cols), a quarter smaller than
- * gzip for MNIST's digits (7.39 MB against 9.72 MB for the 60,000 training images): {@link PixelModel} and a range coder, in chunks of images that are coded
- * independently, so that they decode in parallel. The bundled training images are kept in it.
+ * gzip for MNIST's digits (7.39 MB against 9.72 MB for the 60,000 training images): {@link PixelModel}
+ * and a range coder, in chunks of images that are coded independently, so that they decode in parallel.
+ * The bundled training images are kept in it.
  *
  * <p>The file, big-endian:
  * <pre>
