@@ -27,11 +27,15 @@ import java.util.concurrent.TimeUnit;
  * {@code -Xshare:dump} with the launcher's collector and heap settings, into a temporary file that is
  * renamed into place when whole, so a start never sees half an archive. Any failure (no cache
  * directory, a read-only one, a full disk) costs only the faster start, and is silent: the command's own
- * output is already complete. {@code MNIST_CDS=off} turns the whole thing off.
+ * output is already complete. {@code MNIST_CDS=off} turns the whole thing off. An archive the JVM was
+ * given but did not map (a damaged file: then {@code java.vm.info} does not say "sharing") is deleted
+ * and made again.
  */
 public final class ClassDataArchive {
     /** Set by the launcher to the archive's path when it does not exist yet. */
     static final String MAKE_PROPERTY = "mnist.cds.make";
+    /** Set by the launcher to the archive's path when it gives it to the JVM. */
+    static final String USED_PROPERTY = "mnist.cds.used";
     /** Set by the launcher to its collector and heap options, for the dump (space separated). */
     static final String OPTIONS_PROPERTY = "mnist.cds.options";
     /** Archives of other images (earlier builds) kept beside the new one; older ones are deleted. */
@@ -50,6 +54,16 @@ public final class ClassDataArchive {
      */
     static void makeInBackgroundIfAsked() {
         String archive = System.getProperty(MAKE_PROPERTY);
+        String used = System.getProperty(USED_PROPERTY);
+        if (used != null && !used.isBlank() && !sharing()) {
+            // the JVM was given the archive and did not map it: a damaged file (cut short, overwritten)
+            try {
+                Files.deleteIfExists(Path.of(used));
+            } catch (IOException | RuntimeException e) {
+                return;
+            }
+            archive = used;
+        }
         if (archive == null || archive.isBlank()) {
             return;
         }
@@ -176,6 +190,11 @@ public final class ClassDataArchive {
         } catch (IOException e) {
             return FileTime.fromMillis(0); // gone already: first to delete
         }
+    }
+
+    /** Whether this JVM maps a CDS archive: its {@code java.vm.info} says "sharing" then (e.g. "mixed mode, sharing"). */
+    static boolean sharing() {
+        return System.getProperty("java.vm.info", "").contains("sharing");
     }
 
     private static List<String> options(String spaceSeparated) {

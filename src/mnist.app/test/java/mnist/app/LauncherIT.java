@@ -105,6 +105,19 @@ class LauncherIT {
         try (var files = Files.list(cache)) {
             assertEquals(made, files.toList(), "nothing else left in the cache (no .part)");
         }
+
+        // a damaged archive: the JVM starts without it, says nothing, and the run makes it again
+        Files.write(made.get(0), new byte[4096]);
+        Result damaged = mnistIn(home, Map.of(), "--version");
+        assertEquals(0, damaged.code(), damaged.err());
+        assertEquals("mnist ", damaged.out().substring(0, 6), damaged.out());
+        assertEquals(1, damaged.out().lines().count(), "no CDS messages: " + damaged.out());
+        deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while ((!Files.exists(made.get(0)) || Files.size(made.get(0)) < 1_000_000) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        Result remade = mnistIn(home, Map.of("JLINK_VM_OPTIONS", "-Xshare:on"), "--version");
+        assertEquals(0, remade.code(), "the archive made again maps: " + remade.out() + remade.err());
     }
 
     private static List<Path> archives(Path cache) throws IOException {
