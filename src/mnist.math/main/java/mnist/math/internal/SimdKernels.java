@@ -1453,70 +1453,10 @@ public final class SimdKernels extends AbstractKernels {
      * the scalar transcription of exp: the same bits), so that a row of 10 never needs masked vector
      * operations. The sum: the vector part's lanes in a fixed order, then the tail in order.
      */
-    /** Per thread: L rows of fewer than L columns, transposed (column c at [c·L, c·L + L)): z, then y or a. */
-    private static final ThreadLocal<float[][]> SHORT_ROWS = ThreadLocal.withInitial(() -> new float[2][0]);
-
-    private static float[][] shortRows(int k) {
-        float[][] holder = SHORT_ROWS.get();
-        if (holder[0].length < k * L) {
-            holder[0] = new float[k * L];
-            holder[1] = new float[k * L];
-        }
-        return holder;
-    }
-
-    /** t[c·L + j] = x[(r + j)·k + c] for j below L, c below k: L rows of k, one lane per row. */
-    private static void transposeRows(float[] t, float[] x, int r, int k) {
-        for (int j = 0; j < L; j++) {
-            int off = (r + j) * k;
-            for (int c = 0; c < k; c++) {
-                t[c * L + j] = x[off + c];
-            }
-        }
-    }
-
-    /**
-     * Softmax of L rows of k &lt; L columns at once, one lane per row (the rows transposed into columns):
-     * each lane does what the one-row code does for a row shorter than a vector, operation for operation
-     * and in the same order (the max, exp(z - max) column by column summed from 0, one reciprocal, the
-     * products), so the same bits, with L exps a vector instead of one at a time (softmax over 10 classes
-     * took 15 us for 128 rows, all of it scalar exp).
-     */
-    private static void softmaxShortRows(float[] a, float[] z, int r, int k) {
-        float[][] t = shortRows(k);
-        float[] tz = t[0], ta = t[1];
-        transposeRows(tz, z, r, k);
-        FloatVector m = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-        for (int c = 0; c < k; c++) {
-            m = m.max(FloatVector.fromArray(SPECIES, tz, c * L));
-        }
-        FloatVector sum = FloatVector.zero(SPECIES);
-        for (int c = 0; c < k; c++) {
-            FloatVector e = exp(FloatVector.fromArray(SPECIES, tz, c * L).sub(m));
-            e.intoArray(ta, c * L);
-            sum = sum.add(e);
-        }
-        FloatVector inv = FloatVector.broadcast(SPECIES, 1f).div(sum);
-        for (int c = 0; c < k; c++) {
-            FloatVector.fromArray(SPECIES, ta, c * L).mul(inv).intoArray(ta, c * L);
-        }
-        for (int j = 0; j < L; j++) {
-            int off = (r + j) * k;
-            for (int c = 0; c < k; c++) {
-                a[off + c] = ta[c * L + j];
-            }
-        }
-    }
-
     @Override
     protected void softmaxRange(float[] a, float[] z, int r0, int r1, int k) {
         int kb = SPECIES.loopBound(k);
         float[] lanes = LANES.get();
-        if (kb == 0 && k > 0 && SHORT_ROW_LANES) {
-            for (; r0 + L <= r1; r0 += L) {
-                softmaxShortRows(a, z, r0, k);
-            }
-        }
         for (int r = r0; r < r1; r++) {
             int off = r * k;
             float m = rowMax(z, off, k, kb);
@@ -1781,42 +1721,12 @@ public final class SimdKernels extends AbstractKernels {
         return sumLanes(lanes, 0);
     }
 
-    /** Whether rows shorter than a vector go L at a time, one lane per row ({@code -Dmnist.shortRows=false}: one at a time). */
-    static final boolean SHORT_ROW_LANES = !"false".equals(System.getProperty("mnist.shortRows"));
-
     @Override
     protected double softmaxCeRows(float[] z, float[] y, int r0, int r1, int k) {
         // per row: Σ_c y_c·(m - z_c) + (Σ_c y_c)·log Σ_c exp(z_c - m), with d_c = m - z_c
         int kb = SPECIES.loopBound(k);
         float[] lanes = LANES.get();
         double total = 0;
-        if (kb == 0 && k > 0 && SHORT_ROW_LANES) {
-            // L rows at once, one lane per row, as softmaxShortRows: each lane the one-row code's operations
-            float[][] t = shortRows(k);
-            float[] tz = t[0], ty = t[1];
-            for (; r0 + L <= r1; r0 += L) {
-                transposeRows(tz, z, r0, k);
-                transposeRows(ty, y, r0, k);
-                FloatVector m = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-                for (int c = 0; c < k; c++) {
-                    m = m.max(FloatVector.fromArray(SPECIES, tz, c * L));
-                }
-                FloatVector sv = FloatVector.zero(SPECIES), ysv = sv, ydv = sv;
-                for (int c = 0; c < k; c++) {
-                    FloatVector d = m.sub(FloatVector.fromArray(SPECIES, tz, c * L));
-                    FloatVector yc = FloatVector.fromArray(SPECIES, ty, c * L);
-                    sv = sv.add(exp(d.neg()));
-                    ysv = ysv.add(yc);
-                    ydv = yc.fma(d, ydv);
-                }
-                sv.intoArray(lanes, 0);
-                ysv.intoArray(lanes, L);
-                ydv.intoArray(lanes, 2 * L);
-                for (int j = 0; j < L; j++) {   // the rows' terms added in row order, as one at a time
-                    total += lanes[2 * L + j] + lanes[L + j] * Math.log(lanes[j]);
-                }
-            }
-        }
         for (int r = r0; r < r1; r++) {
             int off = r * k;
             float m = rowMax(z, off, k, kb);
