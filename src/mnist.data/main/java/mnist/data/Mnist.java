@@ -92,33 +92,33 @@ public final class Mnist {
     private static Mnist loadBundled(boolean withTrain) throws DatasetException {
         IdxArray[] arrays = new IdxArray[DataFile.values().length];
         // the training images unpack on other threads while this one reads the rest
-        PackedImages.Unpacking trainImages = null;
-        if (withTrain) {
-            try (InputStream in = openBundled(PACKED_TRAIN_IMAGES)) {
-                trainImages = PackedImages.start(in, displayBundled(PACKED_TRAIN_IMAGES));
-            } catch (DatasetException e) {
-                throw e;
-            } catch (IOException e) {
-                throw new DatasetException(displayBundled(PACKED_TRAIN_IMAGES), "cannot read: " + e, e);
-            }
-        }
+        PackedImages.Unpacking trainImages = withTrain ? readBundled(PACKED_TRAIN_IMAGES, PackedImages::start) : null;
         for (DataFile file : DataFile.values()) {
             if (file == DataFile.TRAIN_IMAGES || !withTrain && file.train) {
                 continue;
             }
-            String resource = file.fileName + ".gz";
-            try (InputStream in = openBundled(resource)) {
-                arrays[file.ordinal()] = IdxReader.read(in, displayBundled(resource));
-            } catch (DatasetException e) {
-                throw e;
-            } catch (IOException e) {
-                throw new DatasetException(displayBundled(resource), "cannot read: " + e, e);
-            }
+            arrays[file.ordinal()] = readBundled(file.fileName + ".gz", IdxReader::read);
         }
         if (trainImages != null) {
             arrays[DataFile.TRAIN_IMAGES.ordinal()] = trainImages.finish();
         }
         return of(BUNDLED_SOURCE, arrays, digitNames());
+    }
+
+    /** How a bundled file is read: from its stream, named in messages by the second argument. */
+    private interface BundledReader<T> {
+        T read(InputStream in, String name) throws IOException;
+    }
+
+    /** Opens the bundled {@code resource} and reads it; a failure to read it is a DatasetException naming it. */
+    private static <T> T readBundled(String resource, BundledReader<T> reader) throws DatasetException {
+        try (InputStream in = openBundled(resource)) {
+            return reader.read(in, displayBundled(resource));
+        } catch (DatasetException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new DatasetException(displayBundled(resource), "cannot read: " + e, e);
+        }
     }
 
     /**

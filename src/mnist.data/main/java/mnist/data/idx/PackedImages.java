@@ -3,6 +3,9 @@ package mnist.data.idx;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -94,6 +97,36 @@ public final class PackedImages {
             at += chunk.length;
         }
         return file;
+    }
+
+    /**
+     * The packer as a tool: {@code PackedImages IDX OUT} packs an IDX file of images (plain or gzipped) in
+     * chunks of {@link #CHUNK_IMAGES} into OUT, written whole or not at all. The bundled training images are
+     * made with it (from the repository's root, after {@code mvn install}):
+     * {@code java -cp src/mnist.data/target/classes mnist.data.idx.PackedImages
+     * src/mnist.dataset/source/train-images-idx3-ubyte.gz
+     * src/mnist.dataset/main/resources/mnist/dataset/train-images-idx3-ubyte.packed}.
+     */
+    public static void main(String[] args) {
+        if (args.length != 2) {
+            System.err.println("usage: PackedImages IDX-FILE OUT-FILE");
+            System.exit(2);
+        }
+        try {
+            Path out = Path.of(args[1]).toAbsolutePath();
+            byte[] packed = pack(IdxReader.read(Path.of(args[0])), CHUNK_IMAGES);
+            Path part = Files.createTempFile(out.getParent(), out.getFileName().toString(), ".part");
+            try {
+                Files.write(part, packed);
+                Files.move(part, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(part);
+            }
+            System.out.println("wrote " + out + ": " + packed.length + " bytes");
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("PackedImages: " + e.getMessage());
+            System.exit(1);
+        }
     }
 
     /** Reads a packed file from {@code in} to its end and unpacks it; {@code name} names it in messages. */

@@ -11,13 +11,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The bundled packed training images against the original gzipped file, which the repository keeps in
- * {@code src/mnist.dataset/source/} (not in the jar). Regenerate the packed file after a change of the
- * format or the coder with
- * {@code mvn -o test -pl src/mnist.data -Dtest=PackedBundledTest#regenerate -Dmnist.regenerate=true}.
+ * {@code src/mnist.dataset/source/} (not in the jar). After a change of the format or the coder, regenerate
+ * the packed file with {@link PackedImages#main} (its comment has the command).
  */
 class PackedBundledTest {
     private static final Path DATASET = Path.of(System.getProperty("basedir", ".")).resolve("../mnist.dataset");
@@ -52,17 +50,8 @@ class PackedBundledTest {
         assertEquals(true, sums.contains(HexFormat.of().formatHex(sha.digest()) + "  train-images-idx3-ubyte\n"), sums);
         // reproducible: the encoder makes the committed file from the original, byte for byte
         byte[] again = PackedImages.pack(original, PackedImages.CHUNK_IMAGES);
-        assertArrayEquals(packed, again, "the committed file is not what the coder makes now: regenerate it (see this class)");
+        assertArrayEquals(packed, again, "the committed file is not what the coder makes now: regenerate it (PackedImages.main)");
         System.out.printf("OK, %s: %d bytes packed, %d gzipped, %d unpacked%n", COMMITTED.getFileName(), packed.length,
                 Files.size(ORIGINAL), original.length() + original.header().length);
-    }
-
-    /** Writes the packed file from the original: run only when asked (see the class comment). */
-    @Test
-    @EnabledIfSystemProperty(named = "mnist.regenerate", matches = "true")
-    void regenerate() throws IOException {
-        byte[] packed = PackedImages.pack(IdxReader.read(ORIGINAL), PackedImages.CHUNK_IMAGES);
-        Files.write(COMMITTED, packed);
-        System.out.println("wrote " + COMMITTED + ": " + packed.length + " bytes");
     }
 }

@@ -395,9 +395,14 @@ public final class SimdKernels extends AbstractKernels {
      * wᵀ in panels of P outputs, each panel k-major: packed[(p·in + k)·P + j] = w[o = p·P + j][k], zero
      * for o beyond out. Then a tile of y is a broadcast GEMM: one x element times two contiguous vectors.
      */
+    /** Whether the forward of n rows, in → out packs w (else it runs in dot form, lanes summed per output). */
+    static boolean packsForward(int n, int in, int out) {
+        return n >= PACK_MIN_ROWS && out >= P && in > 0;
+    }
+
     @Override
     protected float[] packForward(float[] w, int wOff, int n, int in, int out) {
-        if (n < PACK_MIN_ROWS || out < P || in == 0) {
+        if (!packsForward(n, in, out)) {
             return null;
         }
         int panels = (out + P - 1) / P;

@@ -44,7 +44,7 @@ class PackedGemmTest {
                         double[] mag = ReferenceKernels.linearForwardAbs(x, 2, w, 1, b, 0, n, in, out);
                         // the SIMD forward packs w in panels of two vectors: from 16 outputs on with 8 lanes
                         // (AVX2), from 32 with 16 (AVX-512); below, its dot form sums lanes in another order
-                        boolean packs = n >= SimdKernels.PACK_MIN_ROWS && out >= 2 * SimdKernels.SPECIES.length();
+                        boolean packs = SimdKernels.packsForward(n, in, out);
                         for (int i = 0; i < y.length; i++) {
                             fwd.check(shape, i, y[i], ref[i], mag[i]);
                             if (packs) {
