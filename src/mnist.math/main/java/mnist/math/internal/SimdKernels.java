@@ -21,6 +21,11 @@ public final class SimdKernels extends AbstractKernels {
     /** The preferred species (16 lanes with AVX-512; fewer under -XX:MaxVectorSize). */
     public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
+    /**
+     * Whether the broadcast tiles take 8 rows (16 accumulators) rather than 6 (12): with 16 lanes, on
+     * AVX-512, which has 32 vector registers to AVX2's 16. A batch of 128 is then 16 whole tiles.
+     */
+    private static final boolean TALL = L >= 16;
 
     public SimdKernels(int threads) {
         super(threads, "simd");
@@ -444,6 +449,13 @@ public final class SimdKernels extends AbstractKernels {
                                       int r0, int r1, int in, int out) {
         int panels = (out + P - 1) / P;
         int i = r0;
+        if (TALL) {
+            for (; i + 8 <= r1; i += 8) {
+                for (int p = 0; p < panels; p++) {
+                    forwardPacked8(y, x, xOff, packed, b, bOff, i, p, in, out);
+                }
+            }
+        }
         for (; i + 6 <= r1; i += 6) {
             int x0 = xOff + i * in, x1 = x0 + in, x2 = x1 + in, x3 = x2 + in, x4 = x3 + in, x5 = x4 + in;
             for (int p = 0; p < panels; p++) {
@@ -512,6 +524,92 @@ public final class SimdKernels extends AbstractKernels {
             for (int p = 0; p < panels; p++) {
                 forwardPackedRow(y, x, xOff, packed, b, bOff, i, p, in, out);
             }
+        }
+    }
+
+
+    /**
+     * Rows [i, i + 8) of the packed forward, panel p: 8 rows x 2 vectors = 16 accumulators, for machines
+     * with 32 vector registers (AVX-512), where it runs without the 6-row tile's leftover rows for a
+     * batch of 128 (a 2-chain row tail is bound by the fused multiply-add's latency).
+     */
+    private static void forwardPacked8(float[] y, float[] x, int xOff, float[] packed, float[] b, int bOff,
+                                       int i, int p, int in, int out) {
+        int x0 = xOff + i * in, x1 = x0 + in, x2 = x1 + in, x3 = x2 + in, x4 = x3 + in, x5 = x4 + in;
+        int x6 = x5 + in, x7 = x6 + in;
+        int base = p * in * P;
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+        FloatVector c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+        FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        for (int k = 0; k < in; k++) {
+            int pk = base + k * P;
+            FloatVector b0 = FloatVector.fromArray(SPECIES, packed, pk);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, packed, pk + L);
+            FloatVector v = FloatVector.broadcast(SPECIES, x[x0 + k]);
+            c00 = v.fma(b0, c00);
+            c01 = v.fma(b1, c01);
+            v = FloatVector.broadcast(SPECIES, x[x1 + k]);
+            c10 = v.fma(b0, c10);
+            c11 = v.fma(b1, c11);
+            v = FloatVector.broadcast(SPECIES, x[x2 + k]);
+            c20 = v.fma(b0, c20);
+            c21 = v.fma(b1, c21);
+            v = FloatVector.broadcast(SPECIES, x[x3 + k]);
+            c30 = v.fma(b0, c30);
+            c31 = v.fma(b1, c31);
+            v = FloatVector.broadcast(SPECIES, x[x4 + k]);
+            c40 = v.fma(b0, c40);
+            c41 = v.fma(b1, c41);
+            v = FloatVector.broadcast(SPECIES, x[x5 + k]);
+            c50 = v.fma(b0, c50);
+            c51 = v.fma(b1, c51);
+            v = FloatVector.broadcast(SPECIES, x[x6 + k]);
+            c60 = v.fma(b0, c60);
+            c61 = v.fma(b1, c61);
+            v = FloatVector.broadcast(SPECIES, x[x7 + k]);
+            c70 = v.fma(b0, c70);
+            c71 = v.fma(b1, c71);
+        }
+        int o0 = p * P, y0 = i * out + o0;
+        if (o0 + P <= out) {
+            FloatVector e0 = FloatVector.fromArray(SPECIES, b, bOff + o0);
+            FloatVector e1 = FloatVector.fromArray(SPECIES, b, bOff + o0 + L);
+            c00.add(e0).intoArray(y, y0);
+            c01.add(e1).intoArray(y, y0 + L);
+            c10.add(e0).intoArray(y, y0 + out);
+            c11.add(e1).intoArray(y, y0 + out + L);
+            c20.add(e0).intoArray(y, y0 + 2 * out);
+            c21.add(e1).intoArray(y, y0 + 2 * out + L);
+            c30.add(e0).intoArray(y, y0 + 3 * out);
+            c31.add(e1).intoArray(y, y0 + 3 * out + L);
+            c40.add(e0).intoArray(y, y0 + 4 * out);
+            c41.add(e1).intoArray(y, y0 + 4 * out + L);
+            c50.add(e0).intoArray(y, y0 + 5 * out);
+            c51.add(e1).intoArray(y, y0 + 5 * out + L);
+            c60.add(e0).intoArray(y, y0 + 6 * out);
+            c61.add(e1).intoArray(y, y0 + 6 * out + L);
+            c70.add(e0).intoArray(y, y0 + 7 * out);
+            c71.add(e1).intoArray(y, y0 + 7 * out + L);
+        } else {
+            VectorMask<Float> m0 = SPECIES.indexInRange(o0, out), m1 = SPECIES.indexInRange(o0 + L, out);
+            FloatVector e0 = FloatVector.fromArray(SPECIES, b, bOff + o0, m0);
+            FloatVector e1 = FloatVector.fromArray(SPECIES, b, bOff + o0 + L, m1);
+            c00.add(e0).intoArray(y, y0, m0);
+            c01.add(e1).intoArray(y, y0 + L, m1);
+            c10.add(e0).intoArray(y, y0 + out, m0);
+            c11.add(e1).intoArray(y, y0 + out + L, m1);
+            c20.add(e0).intoArray(y, y0 + 2 * out, m0);
+            c21.add(e1).intoArray(y, y0 + 2 * out + L, m1);
+            c30.add(e0).intoArray(y, y0 + 3 * out, m0);
+            c31.add(e1).intoArray(y, y0 + 3 * out + L, m1);
+            c40.add(e0).intoArray(y, y0 + 4 * out, m0);
+            c41.add(e1).intoArray(y, y0 + 4 * out + L, m1);
+            c50.add(e0).intoArray(y, y0 + 5 * out, m0);
+            c51.add(e1).intoArray(y, y0 + 5 * out + L, m1);
+            c60.add(e0).intoArray(y, y0 + 6 * out, m0);
+            c61.add(e1).intoArray(y, y0 + 6 * out + L, m1);
+            c70.add(e0).intoArray(y, y0 + 7 * out, m0);
+            c71.add(e1).intoArray(y, y0 + 7 * out + L, m1);
         }
     }
 
@@ -680,8 +778,9 @@ public final class SimdKernels extends AbstractKernels {
                                   float[] b, int bOff, int ldb, int r0, int r1, int t0, int t1, int k0, int k1,
                                   boolean zero) {
         int terms = t1 - t0;
-        int g6 = (r1 - r0) / 6;
-        int rows = g6 * 6 + ((r1 - r0) - g6 * 6 >= 4 ? 4 : 0);
+        int g8 = TALL ? (r1 - r0) / 8 * 8 : 0;   // rows in groups of 8, then of 6, then one of 4
+        int g6 = g8 + (r1 - r0 - g8) / 6 * 6;
+        int rows = g6 + ((r1 - r0) - g6 >= 4 ? 4 : 0);
         float[][] bufs = GEMM_PACK.get();
         if (bufs[0].length < rows * terms) {
             bufs[0] = new float[rows * terms];
@@ -694,8 +793,19 @@ public final class SimdKernels extends AbstractKernels {
         float[] ap = bufs[0], bp = bufs[1];
         // row r's values A(r, t0..t1) at ap[(r - r0) * terms ..], contiguous in t (a stride of 1 lets C2
         // compile the tile's loop far better than a t-major layout with a stride of 6: 95 against 43 GFLOP/s)
-        for (int g = 0; g < rows; ) {
-            int h = g + 6 <= g6 * 6 ? 6 : 4;
+        for (int g = 0; g < g8; g += 8) {
+            // a group of 8 t-major, 8 contiguous floats per t (with a stride of 8, unlike 6, C2's loop runs
+            // at the speed of the stride-1 one; 8 contiguous floats are one cache line's half)
+            int base = g * terms;
+            for (int j = 0; j < 8; j++) {
+                int src = aOff + (r0 + g + j) * aRs + t0 * aTs;
+                for (int t = 0, dst = base + j; t < terms; t++, dst += 8) {
+                    ap[dst] = a[src + t * aTs];
+                }
+            }
+        }
+        for (int g = g8; g < rows; ) {
+            int h = g + 6 <= g6 ? 6 : 4;
             int base = g * terms;
             for (int j = 0; j < h; j++) {
                 int src = aOff + (r0 + g + j) * aRs + t0 * aTs;
@@ -723,7 +833,10 @@ public final class SimdKernels extends AbstractKernels {
         for (int st = 0; st < strips; st++) {
             int k = k0 + st * P, bs = st * terms * P;
             int g = 0;
-            for (; g + 6 <= g6 * 6; g += 6) {
+            for (; g < g8; g += 8) {
+                packedTile8(c, cOff + (r0 + g) * ldc + k, ldc, ap, g * terms, bp, bs, terms);
+            }
+            for (; g + 6 <= g6; g += 6) {
                 packedTile6(c, cOff + (r0 + g) * ldc + k, ldc, ap, g * terms, bp, bs, terms);
             }
             if (g < rows) {
@@ -732,7 +845,10 @@ public final class SimdKernels extends AbstractKernels {
         }
         if (kEnd < k1) {
             int g = 0;
-            for (; g + 6 <= g6 * 6; g += 6) {
+            for (; g < g8; g += 4) {
+                gemmTile4(c, cOff, ldc, a, aOff, aRs, aTs, b, bOff, ldb, r0 + g, t0, t1, kEnd, k1, zero);
+            }
+            for (; g + 6 <= g6; g += 6) {
                 gemmTile6(c, cOff, ldc, a, aOff, aRs, aTs, b, bOff, ldb, r0 + g, t0, t1, kEnd, k1, zero);
             }
             if (g < rows) {
@@ -740,6 +856,64 @@ public final class SimdKernels extends AbstractKernels {
             }
         }
         return r0 + rows;
+    }
+
+    /** C[8 rows from c0][P columns] (+)= Σ_t ap[a0 + 8·t + j] · bp[P·t ..] (A t-major), rows ldc apart. */
+    private static void packedTile8(float[] c, int c0, int ldc, float[] ap, int a0, float[] bp, int bOff, int terms) {
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc;
+        FloatVector s00 = FloatVector.fromArray(SPECIES, c, c0), s01 = FloatVector.fromArray(SPECIES, c, c0 + L);
+        FloatVector s10 = FloatVector.fromArray(SPECIES, c, c1), s11 = FloatVector.fromArray(SPECIES, c, c1 + L);
+        FloatVector s20 = FloatVector.fromArray(SPECIES, c, c2), s21 = FloatVector.fromArray(SPECIES, c, c2 + L);
+        FloatVector s30 = FloatVector.fromArray(SPECIES, c, c3), s31 = FloatVector.fromArray(SPECIES, c, c3 + L);
+        FloatVector s40 = FloatVector.fromArray(SPECIES, c, c4), s41 = FloatVector.fromArray(SPECIES, c, c4 + L);
+        FloatVector s50 = FloatVector.fromArray(SPECIES, c, c5), s51 = FloatVector.fromArray(SPECIES, c, c5 + L);
+        FloatVector s60 = FloatVector.fromArray(SPECIES, c, c6), s61 = FloatVector.fromArray(SPECIES, c, c6 + L);
+        FloatVector s70 = FloatVector.fromArray(SPECIES, c, c7), s71 = FloatVector.fromArray(SPECIES, c, c7 + L);
+        for (int t = 0; t < terms; t++) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bOff + t * P);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bOff + t * P + L);
+            int at = a0 + 8 * t;
+            FloatVector v = FloatVector.broadcast(SPECIES, ap[at]);
+            s00 = v.fma(b0, s00);
+            s01 = v.fma(b1, s01);
+            v = FloatVector.broadcast(SPECIES, ap[at + 1]);
+            s10 = v.fma(b0, s10);
+            s11 = v.fma(b1, s11);
+            v = FloatVector.broadcast(SPECIES, ap[at + 2]);
+            s20 = v.fma(b0, s20);
+            s21 = v.fma(b1, s21);
+            v = FloatVector.broadcast(SPECIES, ap[at + 3]);
+            s30 = v.fma(b0, s30);
+            s31 = v.fma(b1, s31);
+            v = FloatVector.broadcast(SPECIES, ap[at + 4]);
+            s40 = v.fma(b0, s40);
+            s41 = v.fma(b1, s41);
+            v = FloatVector.broadcast(SPECIES, ap[at + 5]);
+            s50 = v.fma(b0, s50);
+            s51 = v.fma(b1, s51);
+            v = FloatVector.broadcast(SPECIES, ap[at + 6]);
+            s60 = v.fma(b0, s60);
+            s61 = v.fma(b1, s61);
+            v = FloatVector.broadcast(SPECIES, ap[at + 7]);
+            s70 = v.fma(b0, s70);
+            s71 = v.fma(b1, s71);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + L);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + L);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + L);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + L);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + L);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + L);
+        s60.intoArray(c, c6);
+        s61.intoArray(c, c6 + L);
+        s70.intoArray(c, c7);
+        s71.intoArray(c, c7 + L);
     }
 
     /** C[6 rows from c0][P columns] (+)= Σ_t ap[a0 + j·terms + t] · bp[P·t ..], rows ldc apart. */

@@ -46,6 +46,27 @@ final class PixelInputs implements TrainingInputs {
     }
 
     @Override
+    public int touch(int sample) {
+        int sum = 0;
+        if (index == null) {
+            for (int p = sample * features, end = p + features; p < end; p += 64) {
+                sum += pixels[p];
+            }
+            return sum;
+        }
+        int from = index.start()[sample], to = index.start()[sample + 1];
+        short[] columns = index.columns();
+        byte[] values = index.values();
+        for (int e = from; e < to; e += 32) {   // 32 shorts, 64 bytes a line
+            sum += columns[e];
+        }
+        for (int e = from; e < to; e += 64) {
+            sum += values[e];
+        }
+        return sum;
+    }
+
+    @Override
     public void sparse(int sample, SparseBatch dst, int row) {
         if (index == null) {
             dst.setRow(row, pixels, sample * features, LabeledImages.PIXEL_DIVISOR);

@@ -11,6 +11,16 @@ interface TrainingInputs {
     int nonZeros(int sample);
 
     /**
+     * Reads a byte of each cache line of sample {@code sample}'s sparse inputs and returns their sum, which
+     * the caller keeps somewhere (else the reads are optimized away): a batch's samples are scattered
+     * over the data set, and touching them all first lets their cache misses overlap, where the gather
+     * would wait for each in turn. Nothing to touch by default.
+     */
+    default int touch(int sample) {
+        return 0;
+    }
+
+    /**
      * Writes sample {@code sample}'s non-zero inputs as row {@code row} of dst, a batch begun with
      * {@link SparseBatch#startRows} and that row's length {@link #nonZeros}; from any thread.
      */

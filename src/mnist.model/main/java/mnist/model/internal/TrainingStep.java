@@ -26,6 +26,7 @@ final class TrainingStep {
     private final SparseBatch sb;    // the batch's inputs, sparse (null with a dense first layer)
     private final float[] yb;
     private final int[] lengths;     // the batch's rows' non-zeros (sparse first layer)
+    private final int[] touched;     // per part, what TrainingInputs.touch read (kept, so that it is read)
     private Augmentation augmentation;   // null for none
     private int height, width;           // of the images augmented
     private float[][] original;          // per part, an image before its distortion
@@ -54,6 +55,7 @@ final class TrainingStep {
         sb = layout.sparse() ? new SparseBatch(features, batch, batch * features) : null;
         yb = new float[batch * network.outputSize()];
         lengths = new int[batch];
+        touched = new int[kernels.threads()];
     }
 
     /** Distorts every image of every batch (dense first layer only), images of {@code height x width}. */
@@ -140,15 +142,22 @@ final class TrainingStep {
     private void gather(int part, Kernels k) {
         int r0 = rowStart(part), r1 = rowStart(part + 1);
         int outputs = network.outputSize();
-        for (int r = r0; r < r1; r++) {
-            System.arraycopy(y, order[from + r] * outputs, yb, r * outputs, outputs);
-        }
         if (sb != null) {
+            int sum = 0;
+            for (int r = r0; r < r1; r++) {                 // the rows' misses at once, then the gather
+                int sample = order[from + r];
+                sum += inputs.touch(sample) + Float.floatToRawIntBits(y[sample * outputs]);
+            }
+            touched[part] = sum;
             for (int r = r0; r < r1; r++) {
                 inputs.sparse(order[from + r], sb, r);
             }
             sb.countColumns(part, r0, r1);
-        } else {
+        }
+        for (int r = r0; r < r1; r++) {
+            System.arraycopy(y, order[from + r] * outputs, yb, r * outputs, outputs);
+        }
+        if (sb == null) {
             int features = network.inputSize();
             for (int r = r0; r < r1; r++) {
                 if (augmentation == null) {
@@ -201,7 +210,9 @@ final class TrainingStep {
                 }
             }
         }
-        for (int l = 0; l < network.layerCount(); l++) {
+        // the last layer first: its dZ and input are still in cache from the backward pass, which ended
+        // with the first layer, whose update (the largest) then goes last
+        for (int l = network.layerCount() - 1; l >= 0; l--) {
             Layer layer = network.layer(l);
             int align = l == 0 && sb != null ? kernels.sparsePanel() : 4;
             int o0 = bound(layer.out(), parts, part, align), o1 = bound(layer.out(), parts, part + 1, align);
