@@ -34,6 +34,8 @@ public final class Backprop {
     private final Network network;
     private final Kernels kernels;
     private final int capacity;
+    /** Where the network's parameters start in the arrays of parameters and gradients this is given (TrainingLayout#shift). */
+    private final int shift;
     /** z[l] and a[l]: pre-activation and activation of dense layer l, each (capacity, out of layer l). */
     private final float[][] z;
     private final float[][] a;
@@ -51,14 +53,27 @@ public final class Backprop {
     private float[] dcols;
     private float[] xin;   // a front network's inputs, when they do not start at 0 of the caller's array
 
-    /** Buffers for batches of up to {@code capacity} samples. */
+    /** Buffers for batches of up to {@code capacity} samples, on arrays of parameters in the network's layout. */
     public Backprop(Network network, Kernels kernels, int capacity) {
+        this(network, kernels, capacity, 0);
+    }
+
+    /**
+     * Buffers for batches of up to {@code capacity} samples, on arrays of parameters and gradients in which
+     * the network's start at {@code shift} (a {@link TrainingLayout}'s); the dense passes, which read
+     * the network's own array, need a shift of 0.
+     */
+    Backprop(Network network, Kernels kernels, int capacity, int shift) {
         if (capacity < 1) {
             throw new IllegalArgumentException("batch capacity must be positive, got " + capacity);
         }
         this.network = network;
         this.kernels = kernels;
         this.capacity = capacity;
+        if (shift < 0) {
+            throw new IllegalArgumentException("negative parameter shift " + shift);
+        }
+        this.shift = shift;
         int layers = network.layerCount();
         z = new float[layers][];
         a = new float[layers][];
@@ -154,6 +169,7 @@ public final class Backprop {
      */
     public float[] forward(float[] x, int xOff, int n) {
         checkBatch(n);
+        networkLayout();
         return forward(network.parameters(), x, xOff, null, n);
     }
 
@@ -177,9 +193,9 @@ public final class Backprop {
         for (int l = 0; l < network.layerCount(); l++) {
             Layer layer = network.layer(l);
             if (l == 0 && sx != null) {
-                kernels.sparseLinearForward(z[l], sx, params, layer.weightOffset(), params, layer.biasOffset(), layer.out());
+                kernels.sparseLinearForward(z[l], sx, params, (shift + layer.weightOffset()), params, (shift + layer.biasOffset()), layer.out());
             } else {
-                kernels.linearForward(z[l], input, inputOff, params, layer.weightOffset(), params, layer.biasOffset(),
+                kernels.linearForward(z[l], input, inputOff, params, (shift + layer.weightOffset()), params, (shift + layer.biasOffset()),
                         n, layer.in(), layer.out());
             }
             int len = n * layer.out();
@@ -227,11 +243,11 @@ public final class Backprop {
                 ConvShape shape = conv.shape();
                 int p = shape.positions();
                 if (direct(shape)) {
-                    k.convForward(fa[s], input, params, conv.weightOffset(), params, conv.biasOffset(), shape, n, r0, r1);
+                    k.convForward(fa[s], input, params, (shift + conv.weightOffset()), params, (shift + conv.biasOffset()), shape, n, r0, r1);
                 } else {
                     for (int i = r0; i < r1; i++) {   // a sample at a time: its unrolled input is still in cache for the product
                         k.im2col(cols[s], input, shape, n, i, i + 1);
-                        k.linearForwardRows(fa[s], cols[s], params, conv.weightOffset(), params, conv.biasOffset(), n * p,
+                        k.linearForwardRows(fa[s], cols[s], params, (shift + conv.weightOffset()), params, (shift + conv.biasOffset()), n * p,
                                 shape.terms(), shape.out(), i * p, (i + 1) * p);
                     }
                 }
@@ -272,6 +288,7 @@ public final class Backprop {
      */
     public void backward(float[] x, int xOff, float[] y, int n, float[] grads) {
         checkBatch(n);
+        networkLayout();
         backward(network.parameters(), x, xOff, null, y, n, grads);
     }
 
@@ -295,17 +312,17 @@ public final class Backprop {
             Layer layer = network.layer(l);
             if (l == 0 && sx != null) {
                 // dW1 = (1/m) dZ1ᵀ X, over the non-zero inputs only, in panels
-                kernels.sparseWeightGrad(grads, layer.weightOffset(), sx, dz[l], layer.out(), scale);
+                kernels.sparseWeightGrad(grads, (shift + layer.weightOffset()), sx, dz[l], layer.out(), scale);
             } else {
                 int inputOff = l == 0 && !front ? xOff : 0;
-                kernels.linearWeightGrad(grads, layer.weightOffset(), dz[l], denseInput(l, x), inputOff, n, layer.in(),
+                kernels.linearWeightGrad(grads, (shift + layer.weightOffset()), dz[l], denseInput(l, x), inputOff, n, layer.in(),
                         layer.out(), scale);
             }
-            kernels.linearBiasGrad(grads, layer.biasOffset(), dz[l], n, layer.out(), scale);
+            kernels.linearBiasGrad(grads, (shift + layer.biasOffset()), dz[l], n, layer.out(), scale);
             if (l > 0) {
                 // dA of the layer below, then through its activation, in place:
                 // sigmoid dZ = dA * A * (1 - A); ReLU dZ = dA where A > 0, else 0.
-                kernels.linearInputGrad(dz[l - 1], dz[l], params, layer.weightOffset(), n, layer.in(), layer.out());
+                kernels.linearInputGrad(dz[l - 1], dz[l], params, (shift + layer.weightOffset()), n, layer.in(), layer.out());
                 if (network.activation() == Activation.SIGMOID) {
                     kernels.sigmoidBackward(dz[l - 1], dz[l - 1], a[l - 1], n * layer.in());
                 } else {
@@ -315,7 +332,7 @@ public final class Backprop {
         }
         if (front) {
             Layer first = network.layer(0);
-            kernels.linearInputGrad(fd[network.stageCount() - 1], dz[0], params, first.weightOffset(), n, first.in(), first.out());
+            kernels.linearInputGrad(fd[network.stageCount() - 1], dz[0], params, (shift + first.weightOffset()), n, first.in(), first.out());
             frontBackwardRows(kernels, params, n, 0, n);
             float[] input = xOff == 0 ? x : xin;   // as frontForward read it
             for (int s = 0; s < network.stageCount(); s++) {
@@ -345,7 +362,7 @@ public final class Backprop {
                     ConvShape shape = conv.shape();
                     int p = shape.positions();
                     for (int i = r0; i < r1; i++) {
-                        k.linearInputGradRows(dcols, fd[s], params, conv.weightOffset(), n * p, shape.terms(), shape.out(),
+                        k.linearInputGradRows(dcols, fd[s], params, (shift + conv.weightOffset()), n * p, shape.terms(), shape.out(),
                                 i * p, (i + 1) * p);
                         k.col2im(fd[s - 1], dcols, shape, n, i, i + 1);
                     }
@@ -388,9 +405,9 @@ public final class Backprop {
             Layer layer = network.layer(l);
             int out = layer.out();
             if (l == 0 && sx != null) {
-                k.sparseLinearForward(z[l], sx, params, layer.weightOffset(), params, layer.biasOffset(), out, r0, r1);
+                k.sparseLinearForward(z[l], sx, params, (shift + layer.weightOffset()), params, (shift + layer.biasOffset()), out, r0, r1);
             } else {
-                k.linearForwardRows(z[l], input, params, layer.weightOffset(), params, layer.biasOffset(),
+                k.linearForwardRows(z[l], input, params, (shift + layer.weightOffset()), params, (shift + layer.biasOffset()),
                         n, layer.in(), out, r0, r1);
             }
             if (l == last && network.output() == Output.SOFTMAX) {
@@ -410,7 +427,7 @@ public final class Backprop {
         for (int l = last; l > 0; l--) {                                        // backward, to dZ of layer 0
             Layer layer = network.layer(l);
             int in = layer.in();
-            k.linearInputGradRows(dz[l - 1], dz[l], params, layer.weightOffset(), n, in, layer.out(), r0, r1);
+            k.linearInputGradRows(dz[l - 1], dz[l], params, (shift + layer.weightOffset()), n, in, layer.out(), r0, r1);
             if (network.activation() == Activation.SIGMOID) {
                 k.sigmoidBackward(dz[l - 1], dz[l - 1], a[l - 1], r0 * in, r1 * in);
             } else {
@@ -423,7 +440,7 @@ public final class Backprop {
         }
         if (network.hasFront()) {                                                // and back through the front
             Layer first = network.layer(0);
-            k.linearInputGradRows(fd[network.stageCount() - 1], dz[0], params, first.weightOffset(), n, first.in(),
+            k.linearInputGradRows(fd[network.stageCount() - 1], dz[0], params, (shift + first.weightOffset()), n, first.in(),
                     first.out(), r0, r1);
             frontBackwardRows(k, params, n, r0, r1);
         }
@@ -460,12 +477,12 @@ public final class Backprop {
         Layer layer = network.layer(l);
         float scale = 1f / n;
         if (l == 0 && sx != null) {
-            k.sparseWeightGrad(grads, layer.weightOffset(), sx, dz[0], layer.out(), scale, o0, o1);
+            k.sparseWeightGrad(grads, (shift + layer.weightOffset()), sx, dz[0], layer.out(), scale, o0, o1);
         } else {
-            k.linearWeightGrad(grads, layer.weightOffset(), dz[l], denseInput(l, x), 0, n, layer.in(), layer.out(), scale,
+            k.linearWeightGrad(grads, (shift + layer.weightOffset()), dz[l], denseInput(l, x), 0, n, layer.in(), layer.out(), scale,
                     o0, o1);
         }
-        k.linearBiasGrad(grads, layer.biasOffset(), dz[l], n, layer.out(), scale, o0, o1);
+        k.linearBiasGrad(grads, (shift + layer.biasOffset()), dz[l], n, layer.out(), scale, o0, o1);
     }
 
     /**
@@ -477,8 +494,8 @@ public final class Backprop {
         Stage.Conv conv = (Stage.Conv) network.stage(s);
         ConvShape shape = conv.shape();
         int rows = n * shape.positions();
-        k.linearWeightGrad(grads, conv.weightOffset(), fd[s], cols[s], 0, rows, shape.terms(), shape.out(), 1f / n, o0, o1);
-        k.linearBiasGrad(grads, conv.biasOffset(), fd[s], rows, shape.out(), 1f / n, o0, o1);
+        k.linearWeightGrad(grads, (shift + conv.weightOffset()), fd[s], cols[s], 0, rows, shape.terms(), shape.out(), 1f / n, o0, o1);
+        k.linearBiasGrad(grads, (shift + conv.biasOffset()), fd[s], rows, shape.out(), 1f / n, o0, o1);
     }
 
     /**
@@ -489,13 +506,20 @@ public final class Backprop {
     void directStageGradients(Kernels k, int s, float[] x, int n, float[] grads, int t0, int t1, int o0, int o1) {
         Stage.Conv conv = (Stage.Conv) network.stage(s);
         ConvShape shape = conv.shape();
-        k.convWeightGrad(grads, conv.weightOffset(), fd[s], s == 0 ? x : fa[s - 1], shape, n, 1f / n, t0, t1);
-        k.linearBiasGrad(grads, conv.biasOffset(), fd[s], n * shape.positions(), shape.out(), 1f / n, o0, o1);
+        k.convWeightGrad(grads, (shift + conv.weightOffset()), fd[s], s == 0 ? x : fa[s - 1], shape, n, 1f / n, t0, t1);
+        k.linearBiasGrad(grads, (shift + conv.biasOffset()), fd[s], n * shape.positions(), shape.out(), 1f / n, o0, o1);
     }
 
     /** The input of dense layer l: the layer below's activation, the front's output, or the batch x. */
     private float[] denseInput(int l, float[] x) {
         return l > 0 ? a[l - 1] : network.hasFront() ? fa[network.stageCount() - 1] : x;
+    }
+
+    /** Refuses the passes over the network's own array when this was made for a shifted layout. */
+    private void networkLayout() {
+        if (shift != 0) {
+            throw new IllegalStateException("a pass over the network's parameters by a Backprop for a layout shifted by " + shift);
+        }
     }
 
     private void checkBatch(int n) {

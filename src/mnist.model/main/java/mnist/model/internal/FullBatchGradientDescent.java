@@ -49,14 +49,14 @@ public final class FullBatchGradientDescent {
      */
     public TrainingHistory train(Network network, float[] x, float[] y, int n, EpochListener listener,
                                  TrainerState resume, MinibatchTrainer.EpochEnd epochEnd) {
-        Backprop backprop = new Backprop(network, kernels, n);
         int features = network.inputSize();
         TrainingLayout layout = TrainingLayout.choose(network, kernels, new FloatInputs(x, features).density(n, features));
+        Backprop backprop = new Backprop(network, kernels, n, layout.shift());
         float[] params = network.parameters();          // the network's layout
         float[] work = layout.trainingArray(params);     // the layout the epochs run in (the same array if dense)
         layout.toTraining(params, work);
         SparseBatch sx = layout.sparse() ? SparseBatch.of(x, 0, n, features) : null;   // the same batch every epoch
-        float[] grads = new float[params.length];
+        float[] grads = new float[work.length];
         // The parameters before the last update: what to keep if the loss stops being finite.
         float[] lastGood = params.clone();
         double[] losses = new double[epochs];
@@ -90,7 +90,7 @@ public final class FullBatchGradientDescent {
                 backprop.backward(x, 0, y, n, grads);
             }
             System.arraycopy(params, 0, lastGood, 0, params.length);
-            kernels.sgdStep(work, 0, grads, 0, learningRate, params.length);
+            kernels.sgdStep(work, 0, grads, 0, learningRate, work.length);
             layout.toNetwork(work, params);
             losses[epoch] = loss;
             seconds[epoch] = (System.nanoTime() - start) / 1e9;

@@ -152,7 +152,7 @@ public final class MinibatchTrainer {
         TrainingLayout layout = TrainingLayout.choose(network, kernels,
                 sparseInputs && augmentation == null ? inputs.density(n, features) : 1);
         float[] params = network.parameters();          // the network's layout
-        Updater optimizer = Updater.create(settings.optimizer(), params.length, settings.momentum());
+        Updater optimizer = Updater.create(settings.optimizer(), layout.length(params.length), settings.momentum());
         TrainingStep step = new TrainingStep(network, kernels, layout, inputs, y, batch, optimizer, settings.weightDecay());
         if (augmentation != null) {
             step.augment(augmentation, imageRows, imageCols);
@@ -249,7 +249,7 @@ public final class MinibatchTrainer {
         }
         float[][] state = optimizer.state();   // copies, in the training layout: saved in the network's
         for (int i = 0; i < state.length; i++) {
-            if (state[i].length == parameterCount) {
+            if (state[i].length == layout.length(parameterCount)) {
                 float[] converted = new float[parameterCount];
                 layout.toNetwork(state[i], converted);
                 state[i] = converted;

@@ -54,12 +54,12 @@ public final class Predictor {
         int outputs = network.outputSize();
         float[] all = new float[Math.multiplyExact(n, outputs)];
         int chunk = Math.max(1, Math.min(n, Backprop.chunkFor(network, IMAGE_CHUNK)));
-        Backprop backprop = new Backprop(network, kernels, chunk);
         byte[] pixels = images.pixelBytes();
         // digits as bytes: the first layer on their non-zero pixels, as in training (the same bits as dense)
         TrainingLayout layout = pixels == null ? null
                 : TrainingLayout.choose(network, kernels, new PixelInputs(images).density(n, features));
         boolean sparse = layout != null && layout.sparse();
+        Backprop backprop = new Backprop(network, kernels, chunk, sparse ? layout.shift() : 0);
         float[] params = null;
         SparseBatch sb = null;
         float[] x = null;

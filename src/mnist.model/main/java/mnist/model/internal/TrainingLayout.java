@@ -45,9 +45,23 @@ final class TrainingLayout {
         return sparse;
     }
 
+    /**
+     * Where the network's parameters start in an array of this layout: {@link Kernels#ALIGNED_START} for the
+     * sparse layout (its own arrays), so that the first layer's panels start a cache line, and every
+     * panel's run of one input's weights with them (the sparse kernels' loads); 0 when the layouts agree.
+     */
+    int shift() {
+        return sparse ? Kernels.ALIGNED_START : 0;
+    }
+
+    /** The length of an array of this layout for {@code parameterCount} parameters: parameters, gradients, optimizer state. */
+    int length(int parameterCount) {
+        return shift() + parameterCount;
+    }
+
     /** The array to train in: {@code params} itself when the layouts agree, else a new one. */
     float[] trainingArray(float[] params) {
-        return sparse ? new float[params.length] : params;
+        return sparse ? new float[length(params.length)] : params;
     }
 
     /** Copies {@code params} (the network's layout) into {@code training} (this layout). */
@@ -69,13 +83,14 @@ final class TrainingLayout {
             return;
         }
         Layer first = network.layer(0);
-        int w = first.weightOffset(), end = w + first.out() * first.in();
-        System.arraycopy(from, 0, to, 0, w);
-        System.arraycopy(from, end, to, end, to.length - end);
+        int w = first.weightOffset(), end = w + first.out() * first.in(), count = network.parameters().length;
+        int f = toPanels ? 0 : shift(), t = toPanels ? shift() : 0;   // where the parameters start in from, to
+        System.arraycopy(from, f, to, t, w);
+        System.arraycopy(from, f + end, to, t + end, count - end);
         if (toPanels) {
-            kernels.packPanels(to, w, from, w, first.out(), first.in());
+            kernels.packPanels(to, t + w, from, f + w, first.out(), first.in());
         } else {
-            kernels.unpackPanels(to, w, from, w, first.out(), first.in());
+            kernels.unpackPanels(to, t + w, from, f + w, first.out(), first.in());
         }
     }
 }

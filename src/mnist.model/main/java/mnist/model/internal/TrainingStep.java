@@ -20,6 +20,7 @@ final class TrainingStep {
     private final Updater optimizer;
     private final float weightDecay;
     private final Backprop backprop;
+    private final int shift;         // where the network's parameters start in work, grads and the optimizer's state
     private final float[] work;
     private final float[] grads;
     private final float[] xb;        // the batch's inputs, dense (null with a sparse first layer)
@@ -45,12 +46,13 @@ final class TrainingStep {
         this.optimizer = optimizer;
         this.weightDecay = weightDecay;
         int features = network.inputSize();
-        backprop = new Backprop(network, kernels, batch);
+        shift = layout.shift();
+        backprop = new Backprop(network, kernels, batch, shift);
         backprop.gradientBuffers();   // here, not by the parts of the first step at once
         float[] params = network.parameters();
         work = layout.trainingArray(params);
         layout.toTraining(params, work);
-        grads = new float[params.length];
+        grads = new float[work.length];
         xb = layout.sparse() ? null : new float[batch * features];
         sb = layout.sparse() ? new SparseBatch(features, batch, batch * features) : null;
         yb = new float[batch * network.outputSize()];
@@ -201,12 +203,12 @@ final class TrainingStep {
                     int t0 = bound(terms, parts, part, 1), t1 = bound(terms, parts, part + 1, 1);
                     backprop.directStageGradients(k, s, xb, rows, grads, t0, t1, o0, o1);
                     for (int o = 0; o < out; o++) {
-                        updateWeights(k, conv.weightOffset() + o * terms + t0, t1 - t0);
+                        updateWeights(k, shift + conv.weightOffset() + o * terms + t0, t1 - t0);
                     }
-                    optimizer.update(k, work, grads, lr, conv.biasOffset() + o0, o1 - o0);
+                    optimizer.update(k, work, grads, lr, shift + conv.biasOffset() + o0, o1 - o0);
                 } else if (o0 < o1) {
                     backprop.stageGradients(k, s, rows, grads, o0, o1);
-                    update(k, conv.weightOffset(), terms, conv.biasOffset(), o0, o1);
+                    update(k, shift + conv.weightOffset(), terms, shift + conv.biasOffset(), o0, o1);
                 }
             }
         }
@@ -218,7 +220,7 @@ final class TrainingStep {
             int o0 = bound(layer.out(), parts, part, align), o1 = bound(layer.out(), parts, part + 1, align);
             if (o0 < o1) {
                 backprop.layerGradients(k, l, xb, sb, rows, grads, o0, o1);
-                update(k, layer.weightOffset(), layer.in(), layer.biasOffset(), o0, o1);
+                update(k, shift + layer.weightOffset(), layer.in(), shift + layer.biasOffset(), o0, o1);
             }
         }
     }

@@ -110,7 +110,7 @@ class NoAllocationTest {
                         network.initialise(Initializer.HE, RandomSource.create("java", 3));
                         TrainingLayout layout = TrainingLayout.choose(network, kernels, 0.19);
                         TrainingStep step = new TrainingStep(network, kernels, layout, new PixelInputs(images),
-                                images.oneHot(10), 128, Updater.create(kind, network.parameters().length, 0.9f), 1e-4f);
+                                images.oneHot(10), 128, Updater.create(kind, layout.length(network.parameters().length), 0.9f), 1e-4f);
                         int[] at = {0};
                         untilNoAllocation("training step, " + backend.id() + ", " + threads + " threads, " + kind.id()
                                 + (layout.sparse() ? ", sparse" : ", dense"), 8, STEP_CALLS, ALLOWED_PER_STEP, () -> {
@@ -137,7 +137,7 @@ class NoAllocationTest {
                     network.initialise(Initializer.HE, RandomSource.create("java", 3));
                     TrainingLayout layout = TrainingLayout.choose(network, kernels, 1);
                     TrainingStep step = new TrainingStep(network, kernels, layout, new PixelInputs(images),
-                            images.oneHot(10), 64, Updater.create(Optimizer.ADAM, network.parameters().length, 0.9f), 0f);
+                            images.oneHot(10), 64, Updater.create(Optimizer.ADAM, layout.length(network.parameters().length), 0.9f), 0f);
                     step.augment(Augmentation.DEFAULT, 28, 28);
                     int[] at = {0};
                     untilNoAllocation("convolutional step, " + backend.id() + ", " + threads + " threads", 4, 0,
