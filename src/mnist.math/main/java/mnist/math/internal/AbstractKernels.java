@@ -719,6 +719,61 @@ public abstract sealed class AbstractKernels implements Kernels permits ScalarKe
     }
 
     @Override
+    public final void sparseLinearForwardOutputs(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff,
+                                                 int out, int o0, int o1) {
+        Objects.requireNonNull(x, "x");
+        int n = x.rows(), in = x.cols(), pw = sparsePanel();
+        dims(out);
+        checkPanels(out);
+        if (!x.rowsReady()) {
+            throw new IllegalStateException("sparse batch rows not set");
+        }
+        range("outputs", o0, o1, out);
+        if (o0 % pw != 0 || o1 % pw != 0) {
+            throw new IllegalArgumentException("outputs [" + o0 + ", " + o1 + ") are not whole panels of " + pw);
+        }
+        check("y", y, 0, (long) n * out);
+        check("wp", wp, wpOff, (long) in * out);
+        float[] bias = biasesOrZeros(b, bOff, out);
+        int biasOff = b == null ? 0 : bOff;
+        sparseForwardPanels(y, x, wp, wpOff, bias, biasOff, o0 / pw, o1 / pw, out, 0, n);
+    }
+
+    @Override
+    public final void softmaxCrossEntropyRows(double[] loss, float[] z, float[] y, int n, int k, int r0, int r1) {
+        dims(n, k);
+        range("rows", r0, r1, n);
+        check("z", z, 0, (long) n * k);
+        check("y", y, 0, (long) n * k);
+        if (loss.length < n) {
+            throw new IndexOutOfBoundsException("loss of " + loss.length + " rows for " + n);
+        }
+        for (int r = r0; r < r1; r++) {
+            loss[r] = softmaxCeRows(z, y, r, r + 1, k);   // 0.0 + the row's term: the term itself
+        }
+    }
+
+    /** {@link Kernels#sumRowLosses}: rows in blocks of ROW_BLOCK from 0.0, then the blocks' sums from 0.0, as {@link #blocked} adds them. */
+    static double sumRowLosses(double[] loss, int n) {
+        if (n <= ROW_BLOCK) {
+            double s = 0;
+            for (int r = 0; r < n; r++) {
+                s += loss[r];
+            }
+            return s;
+        }
+        double total = 0;
+        for (int b0 = 0; b0 < n; b0 += ROW_BLOCK) {
+            double s = 0;
+            for (int r = b0, end = Math.min(n, b0 + ROW_BLOCK); r < end; r++) {
+                s += loss[r];
+            }
+            total += s;
+        }
+        return total;
+    }
+
+    @Override
     public final void relu(float[] a, float[] z, int from, int to) {
         elements(from, to, a, z, null);
         for (int f = from; f < to; f += ELEMENT_STEP) {

@@ -186,8 +186,28 @@ public sealed interface Kernels extends AutoCloseable permits AbstractKernels, P
     void sparseLinearForward(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff, int out,
                              int r0, int r1);
 
+    /**
+     * Outputs [o0, o1), whole panels, of every row of
+     * {@link #sparseLinearForward(float[], SparseBatch, float[], int, float[], int, int)}: a part's panels,
+     * the weights it updated last, still in its core's cache.
+     */
+    void sparseLinearForwardOutputs(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff, int out,
+                                    int o0, int o1);
+
     /** Rows [r0, r1) of {@code softmax(a, z, n, k)}. */
     void softmaxRows(float[] a, float[] z, int n, int k, int r0, int r1);
+
+    /**
+     * loss[i] = row i's term of {@link #softmaxCrossEntropySum} for rows [r0, r1): each part its rows, at
+     * the end of its forward pass, rather than every part the whole sum; {@link #sumRowLosses} then gives
+     * the same double as softmaxCrossEntropySum(z, y, n, k).
+     */
+    void softmaxCrossEntropyRows(double[] loss, float[] z, float[] y, int n, int k, int r0, int r1);
+
+    /** The sum of loss[0 .. n) in the order {@link #softmaxCrossEntropySum} adds its rows: in blocks, then the blocks. */
+    static double sumRowLosses(double[] loss, int n) {
+        return AbstractKernels.sumRowLosses(loss, n);
+    }
 
     /** Elements [from, to) of {@link #relu(float[], float[], int)}. */
     void relu(float[] a, float[] z, int from, int to);

@@ -363,6 +363,21 @@ public final class ProfiledKernels implements Kernels {
     }
 
     @Override
+    public void sparseLinearForwardOutputs(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff, int out,
+                                           int o0, int o1) {
+        begin();
+        k.sparseLinearForwardOutputs(y, x, wp, wpOff, b, bOff, out, o0, o1);
+        end("sparseLinearForward " + (o1 - o0) + " outputs of " + x.rows() + "x" + x.cols() + "->" + out);
+    }
+
+    @Override
+    public void softmaxCrossEntropyRows(double[] loss, float[] z, float[] y, int n, int kk, int r0, int r1) {
+        begin();
+        k.softmaxCrossEntropyRows(loss, z, y, n, kk, r0, r1);
+        end("softmaxCrossEntropyRows " + (r1 - r0) + " of " + n + "x" + kk);
+    }
+
+    @Override
     public void softmaxRows(float[] a, float[] z, int n, int kk, int r0, int r1) {
         begin();
         k.softmaxRows(a, z, n, kk, r0, r1);

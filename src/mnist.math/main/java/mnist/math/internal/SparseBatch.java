@@ -200,10 +200,10 @@ public final class SparseBatch {
     // ---- the fill from several threads -----------------------------------------------------------------
     //
     // When the length of every row is known beforehand (a data set's non-zeros can be counted once), a
-    // batch can be filled by several threads, each taking a range of rows, in two rounds:
+    // batch can be filled by several threads, each taking a range of rows, then of columns:
     //   startRows(n, lengths, parts)                          on one thread
     //   setRow(i, ...) for its rows, countColumns(part, ...)  each part, at once
-    //   placeColumns(part, ...)                               each part, once every part has counted
+    //   placeColumns(part)                                    each part, once every part has counted
     //   columnsPlaced()                                       on one thread
     // The result is the same as filling the rows in order and calling finish(). Between the rounds the
     // caller must make the parts' writes visible to each other (the end of a Kernels.split does).
@@ -318,38 +318,69 @@ public final class SparseBatch {
     }
 
     /**
-     * Part {@code part} places the entries of its rows [r0, r1) in the column order, once every part has
-     * counted; the parts' row ranges must be in part order (part 0's first).
+     * Part {@code part} places the entries of a range of columns in the column order, once every part has
+     * counted ({@link #countColumns}): the columns are split so that each part places about as many
+     * entries, and a part writes only its own columns' stretch of the column arrays. (Each part placing
+     * its own rows instead wrote, for every column, next to where the other parts wrote: on two cores
+     * the cache lines went back and forth, 60 us a part for a batch of 128 digits, 33 us on one.)
      */
-    public void placeColumns(int part, int r0, int r1) {
+    public void placeColumns(int part) {
         if (part < 0 || part >= fillParts) {
             throw new IllegalArgumentException("part " + part + " of a fill by " + fillParts);
         }
-        int[] cursor = partCursors[part];   // per column, where this part's next entry goes
+        int total = rowStart[rows];
+        // every part computes the same column starts, and writes those of its own columns
+        int[] cursor = partCursors[part];   // the columns' starts, then where each's next entry goes
         int at = 0;
+        int k0 = -1, k1 = cols;               // this part's columns: where the running count passes its share
+        long from = (long) total * part / fillParts, to = (long) total * (part + 1) / fillParts;
         for (int k = 0; k < cols; k++) {
-            int before = 0, total = 0;
+            if (k0 < 0 && (at >= from || part == 0)) {
+                k0 = k;
+            }
+            if (k1 == cols && at >= to && part < fillParts - 1) {
+                k1 = k;
+            }
+            cursor[k] = at;
             for (int p = 0; p < fillParts; p++) {
-                int c = partCounts[p][k];
-                before += p < part ? c : 0;
-                total += c;
+                at += partCounts[p][k];
             }
-            if (part == 0) {
-                colStart[k] = at;
-            }
-            cursor[k] = at + before;
-            at += total;
         }
-        if (part == 0) {
+        if (k0 < 0) {
+            k0 = cols;
+        }
+        k1 = Math.max(k0, k1);
+        System.arraycopy(cursor, k0, colStart, k0, k1 - k0);
+        if (part == fillParts - 1) {
             colStart[cols] = at;
         }
-        for (int i = r0; i < r1; i++) {
-            for (int e = rowStart[i], end = rowStart[i + 1]; e < end; e++) {
-                int c = cursor[rowCol[e]]++;
+        for (int i = 0; i < rows; i++) {
+            int end = rowStart[i + 1];
+            int e = k0 == 0 ? rowStart[i] : firstAtLeast(rowStart[i], end, k0);   // a row's columns increase
+            for (; e < end; e++) {
+                int k = rowCol[e];
+                if (k >= k1) {
+                    break;
+                }
+                int c = cursor[k]++;
                 colRow[c] = i;
                 colValue[c] = rowValue[e];
             }
         }
+    }
+
+    /** The first of the entries [from, to) of one row whose column is at least k (to if none). */
+    private int firstAtLeast(int from, int to, int k) {
+        int lo = from, hi = to;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (rowCol[mid] < k) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
     }
 
     /** Ends a fill from several threads, once every part has placed its columns: the batch is ready. */

@@ -197,7 +197,7 @@ class SplitKernelsTest {
                         }
                         b.countColumns(part, bounds[part], bounds[part + 1]);
                     });
-                    k.split(p, (part, serial) -> b.placeColumns(part, bounds[part], bounds[part + 1]));
+                    k.split(p, (part, serial) -> b.placeColumns(part));
                 }
                 b.columnsPlaced();
                 int nnz = expected.nonZeros();

@@ -52,6 +52,8 @@ public final class Backprop {
     /** The gradient of an unrolled input, for every convolution but the first. Made by the first backward. */
     private float[] dcols;
     private float[] xin;   // a front network's inputs, when they do not start at 0 of the caller's array
+    /** Each row's loss term, for a softmax output: written by the parts of a split step, row by row. */
+    private final double[] rowLoss;
 
     /** Buffers for batches of up to {@code capacity} samples, on arrays of parameters in the network's layout. */
     public Backprop(Network network, Kernels kernels, int capacity) {
@@ -82,6 +84,7 @@ public final class Backprop {
             z[l] = new float[size];
             a[l] = new float[size];
         }
+        rowLoss = network.output() == Output.SOFTMAX ? new double[capacity] : null;
         int stages = network.stageCount();
         fa = new float[stages][];
         argmax = new int[stages][];
@@ -273,6 +276,14 @@ public final class Backprop {
         return loss(kernels, y, n);
     }
 
+    /**
+     * The mean loss of the batch of n after {@link #forwardBackwardRows} of all its rows: from the rows'
+     * terms for a softmax output (the same double as {@link #loss}), else computed now on kernels k.
+     */
+    double splitLoss(Kernels k, float[] y, int n) {
+        return rowLoss != null ? Kernels.sumRowLosses(rowLoss, n) / n : loss(k, y, n);
+    }
+
     /** {@link #loss(float[], int)} on kernels k (a part's, in a split step). */
     double loss(Kernels k, float[] y, int n) {
         int last = network.layerCount() - 1;
@@ -392,6 +403,22 @@ public final class Backprop {
      * split (with dropout: the same masks however the rows are split).
      */
     void forwardBackwardRows(Kernels k, float[] params, float[] x, SparseBatch sx, float[] y, int n, int r0, int r1) {
+        forwardBackwardRows(k, params, x, sx, y, n, r0, r1, false);
+    }
+
+    /**
+     * Outputs [o0, o1) (whole panels) of the sparse first layer's Z for every row of the batch sx: a part's
+     * share when the first layer is split by outputs, before {@link #forwardBackwardRows} with firstDone.
+     */
+    void sparseFirstLayer(Kernels k, float[] params, SparseBatch sx, int o0, int o1) {
+        Layer layer = network.layer(0);
+        k.sparseLinearForwardOutputs(z[0], sx, params, (shift + layer.weightOffset()), params, (shift + layer.biasOffset()),
+                layer.out(), o0, o1);
+    }
+
+    /** {@link #forwardBackwardRows}, with Z of the sparse first layer already made ({@link #sparseFirstLayer}) when firstDone. */
+    void forwardBackwardRows(Kernels k, float[] params, float[] x, SparseBatch sx, float[] y, int n, int r0, int r1,
+                             boolean firstDone) {
         checkBatch(n);
         if (dz == null) {
             throw new IllegalStateException("gradientBuffers() must be made before the step is split");
@@ -405,7 +432,10 @@ public final class Backprop {
             Layer layer = network.layer(l);
             int out = layer.out();
             if (l == 0 && sx != null) {
-                k.sparseLinearForward(z[l], sx, params, (shift + layer.weightOffset()), params, (shift + layer.biasOffset()), out, r0, r1);
+                if (!firstDone) {
+                    k.sparseLinearForward(z[l], sx, params, (shift + layer.weightOffset()), params, (shift + layer.biasOffset()), out,
+                            r0, r1);
+                }
             } else {
                 k.linearForwardRows(z[l], input, params, (shift + layer.weightOffset()), params, (shift + layer.biasOffset()),
                         n, layer.in(), out, r0, r1);
@@ -423,6 +453,9 @@ public final class Backprop {
             input = a[l];
         }
         int outputs = network.outputSize();
+        if (rowLoss != null) {                                                  // the loss of each row
+            k.softmaxCrossEntropyRows(rowLoss, z[last], y, n, outputs, r0, r1);
+        }
         k.subtract(dz[last], a[last], y, r0 * outputs, r1 * outputs);         // loss gradient dZ = A - Y
         for (int l = last; l > 0; l--) {                                        // backward, to dZ of layer 0
             Layer layer = network.layer(l);
