@@ -370,14 +370,14 @@ final class TrainCommand {
     }
 
     /**
-     * Steps of the warm-up run while the data loads (see {@link Warmup}). 96 rather than 192 since the
-     * bundled training images unpack from their packed format (1.0 s instead of 0.4 s): whole default run
-     * 6.00 s against 6.13 (medians of 5 interleaved, AVX-512), epoch 1 at 1.14x the median either way;
-     * 64 steps left epoch 1 at 1.23x.
+     * Steps of the warm-up run while the data loads (see {@link Warmup}). 288: once the steps got faster
+     * (aligned vectors, 2026-12-04), 96 steps no longer kept C2 busy until the data was ready, and epoch 1
+     * took 1.7x to 1.9x the median at two threads; 192 steps 1.4x to 1.7x, 288 steps 1.19x to 1.29x, 480
+     * steps 1.12x to 1.20x (3 interleaved default runs each, AVX-512), the whole command 0.1 s longer.
      */
-    static final int WARMUP_STEPS = Integer.getInteger("mnist.warmup.steps", 96);
+    static final int WARMUP_STEPS = Integer.getInteger("mnist.warmup.steps", 288);
     /** A convolutional network's warm-up takes WARMUP_STEPS / this many steps (32). */
-    static final int CONV_WARMUP_DIVISOR = Integer.getInteger("mnist.warmup.conv.divisor", 3);
+    static final int CONV_WARMUP_DIVISOR = Integer.getInteger("mnist.warmup.conv.divisor", 9);
 
     /**
      * Starts the JIT's warm-up on a second thread: a throwaway copy of the network, trained on synthetic
