@@ -370,14 +370,14 @@ final class TrainCommand {
     }
 
     /**
-     * Steps of the warm-up run while the data loads (see {@link Warmup}). 288: once the steps got faster
+     * Steps of the warm-up run while the data loads (see {@link Warmup}). 480: once the steps got faster
      * (aligned vectors, 2026-12-04), 96 steps no longer kept C2 busy until the data was ready, and epoch 1
-     * took 1.7x to 1.9x the median at two threads; 192 steps 1.4x to 1.7x, 288 steps 1.19x to 1.29x, 480
-     * steps 1.12x to 1.20x (3 interleaved default runs each, AVX-512), the whole command 0.1 s longer.
+     * took 1.7x to 1.9x the median at two threads; 192 steps 1.4x to 1.7x, 288 steps 1.19x to 1.52x, 480
+     * steps 1.12x to 1.25x (7 interleaved default runs of each, AVX-512), the command 0.1 s longer.
      */
-    static final int WARMUP_STEPS = Integer.getInteger("mnist.warmup.steps", 288);
+    static final int WARMUP_STEPS = Integer.getInteger("mnist.warmup.steps", 480);
     /** A convolutional network's warm-up takes WARMUP_STEPS / this many steps (32). */
-    static final int CONV_WARMUP_DIVISOR = Integer.getInteger("mnist.warmup.conv.divisor", 9);
+    static final int CONV_WARMUP_DIVISOR = Integer.getInteger("mnist.warmup.conv.divisor", 15);
 
     /**
      * Starts the JIT's warm-up on a second thread: a throwaway copy of the network, trained on synthetic
