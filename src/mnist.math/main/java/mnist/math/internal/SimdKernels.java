@@ -676,22 +676,54 @@ public final class SimdKernels extends AbstractKernels {
                 }
                 float e0 = b[bOff + o], e1 = b[bOff + o + 1];
                 int y0 = i * out + o, y1 = y0 + out, y2 = y1 + out, y3 = y2 + out;
-                c00.intoArray(lanes, 0);
-                c01.intoArray(lanes, L);
-                c10.intoArray(lanes, 2 * L);
-                c11.intoArray(lanes, 3 * L);
-                c20.intoArray(lanes, 4 * L);
-                c21.intoArray(lanes, 5 * L);
-                c30.intoArray(lanes, 6 * L);
-                c31.intoArray(lanes, 7 * L);
-                y[y0] = tail(sumLanes(lanes, 0), x, x0, w, w0, kb, in) + e0;
-                y[y0 + 1] = tail(sumLanes(lanes, L), x, x0, w, w1, kb, in) + e1;
-                y[y1] = tail(sumLanes(lanes, 2 * L), x, x1, w, w0, kb, in) + e0;
-                y[y1 + 1] = tail(sumLanes(lanes, 3 * L), x, x1, w, w1, kb, in) + e1;
-                y[y2] = tail(sumLanes(lanes, 4 * L), x, x2, w, w0, kb, in) + e0;
-                y[y2 + 1] = tail(sumLanes(lanes, 5 * L), x, x2, w, w1, kb, in) + e1;
-                y[y3] = tail(sumLanes(lanes, 6 * L), x, x3, w, w0, kb, in) + e0;
-                y[y3 + 1] = tail(sumLanes(lanes, 7 * L), x, x3, w, w1, kb, in) + e1;
+                // the 8 lane sums in registers, in sumLanes' tree: lane i += lane i ^ h for h = L/2 .. 1
+                // (the same adds, so the same bits; 8 stores and 120 scalar adds took most of the call)
+                if (L >= 16) {
+                    c00 = c00.add(c00.rearrange(X8));
+                    c01 = c01.add(c01.rearrange(X8));
+                    c10 = c10.add(c10.rearrange(X8));
+                    c11 = c11.add(c11.rearrange(X8));
+                    c20 = c20.add(c20.rearrange(X8));
+                    c21 = c21.add(c21.rearrange(X8));
+                    c30 = c30.add(c30.rearrange(X8));
+                    c31 = c31.add(c31.rearrange(X8));
+                }
+                if (L >= 8) {
+                    c00 = c00.add(c00.rearrange(X4));
+                    c01 = c01.add(c01.rearrange(X4));
+                    c10 = c10.add(c10.rearrange(X4));
+                    c11 = c11.add(c11.rearrange(X4));
+                    c20 = c20.add(c20.rearrange(X4));
+                    c21 = c21.add(c21.rearrange(X4));
+                    c30 = c30.add(c30.rearrange(X4));
+                    c31 = c31.add(c31.rearrange(X4));
+                }
+                if (L >= 4) {
+                    c00 = c00.add(c00.rearrange(X2));
+                    c01 = c01.add(c01.rearrange(X2));
+                    c10 = c10.add(c10.rearrange(X2));
+                    c11 = c11.add(c11.rearrange(X2));
+                    c20 = c20.add(c20.rearrange(X2));
+                    c21 = c21.add(c21.rearrange(X2));
+                    c30 = c30.add(c30.rearrange(X2));
+                    c31 = c31.add(c31.rearrange(X2));
+                }
+                c00 = c00.add(c00.rearrange(X1));
+                c01 = c01.add(c01.rearrange(X1));
+                c10 = c10.add(c10.rearrange(X1));
+                c11 = c11.add(c11.rearrange(X1));
+                c20 = c20.add(c20.rearrange(X1));
+                c21 = c21.add(c21.rearrange(X1));
+                c30 = c30.add(c30.rearrange(X1));
+                c31 = c31.add(c31.rearrange(X1));
+                y[y0] = tail(c00.lane(0), x, x0, w, w0, kb, in) + e0;
+                y[y0 + 1] = tail(c01.lane(0), x, x0, w, w1, kb, in) + e1;
+                y[y1] = tail(c10.lane(0), x, x1, w, w0, kb, in) + e0;
+                y[y1 + 1] = tail(c11.lane(0), x, x1, w, w1, kb, in) + e1;
+                y[y2] = tail(c20.lane(0), x, x2, w, w0, kb, in) + e0;
+                y[y2 + 1] = tail(c21.lane(0), x, x2, w, w1, kb, in) + e1;
+                y[y3] = tail(c30.lane(0), x, x3, w, w0, kb, in) + e0;
+                y[y3 + 1] = tail(c31.lane(0), x, x3, w, w1, kb, in) + e1;
             }
             for (; o < out; o++) {
                 int w0 = wOff + o * in;
