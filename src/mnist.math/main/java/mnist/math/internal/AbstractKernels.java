@@ -740,16 +740,26 @@ public abstract sealed class AbstractKernels implements Kernels permits ScalarKe
     }
 
     @Override
-    public final void softmaxCrossEntropyRows(double[] loss, float[] z, float[] y, int n, int k, int r0, int r1) {
+    public final void softmaxRowsWithLoss(float[] a, double[] loss, float[] z, float[] y, int n, int k, int r0, int r1) {
         dims(n, k);
         range("rows", r0, r1, n);
+        check("a", a, 0, (long) n * k);
         check("z", z, 0, (long) n * k);
         check("y", y, 0, (long) n * k);
         if (loss.length < n) {
             throw new IndexOutOfBoundsException("loss of " + loss.length + " rows for " + n);
         }
+        softmaxLossRange(a, loss, z, y, r0, r1, k);
+    }
+
+    /**
+     * {@link #softmaxRowsWithLoss} of rows [r0, r1): here the two kernels one after the other; a backend
+     * may do both in one pass, with the same bits.
+     */
+    protected void softmaxLossRange(float[] a, double[] loss, float[] z, float[] y, int r0, int r1, int k) {
+        softmaxRange(a, z, r0, r1, k);
         for (int r = r0; r < r1; r++) {
-            loss[r] = softmaxCeRows(z, y, r, r + 1, k);   // 0.0 + the row's term: the term itself
+            loss[r] = softmaxCeRows(z, y, r, r + 1, k);   // 0.0 + the row's term, as the whole sum adds it
         }
     }
 

@@ -198,11 +198,13 @@ public sealed interface Kernels extends AutoCloseable permits AbstractKernels, P
     void softmaxRows(float[] a, float[] z, int n, int k, int r0, int r1);
 
     /**
-     * loss[i] = row i's term of {@link #softmaxCrossEntropySum} for rows [r0, r1): each part its rows, at
-     * the end of its forward pass, rather than every part the whole sum; {@link #sumRowLosses} then gives
-     * the same double as softmaxCrossEntropySum(z, y, n, k).
+     * Rows [r0, r1) of {@code softmax(a, z, n, k)}, and loss[i] = row i's term of
+     * {@link #softmaxCrossEntropySum}(z, y, n, k) for each of them: the same bits as the two kernels, from
+     * one pass over each row's exponentials. Each part of a split step its rows, at the end of its forward
+     * pass, rather than every part the whole sum; {@link #sumRowLosses} then gives the same double as
+     * softmaxCrossEntropySum.
      */
-    void softmaxCrossEntropyRows(double[] loss, float[] z, float[] y, int n, int k, int r0, int r1);
+    void softmaxRowsWithLoss(float[] a, double[] loss, float[] z, float[] y, int n, int k, int r0, int r1);
 
     /** The sum of loss[0 .. n) in the order {@link #softmaxCrossEntropySum} adds its rows: in blocks, then the blocks. */
     static double sumRowLosses(double[] loss, int n) {

@@ -371,10 +371,10 @@ public final class ProfiledKernels implements Kernels {
     }
 
     @Override
-    public void softmaxCrossEntropyRows(double[] loss, float[] z, float[] y, int n, int kk, int r0, int r1) {
+    public void softmaxRowsWithLoss(float[] a, double[] loss, float[] z, float[] y, int n, int kk, int r0, int r1) {
         begin();
-        k.softmaxCrossEntropyRows(loss, z, y, n, kk, r0, r1);
-        end("softmaxCrossEntropyRows " + (r1 - r0) + " of " + n + "x" + kk);
+        k.softmaxRowsWithLoss(a, loss, z, y, n, kk, r0, r1);
+        end("softmax and loss " + (r1 - r0) + " of " + n + "x" + kk);
     }
 
     @Override

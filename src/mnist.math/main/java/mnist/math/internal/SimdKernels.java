@@ -1704,6 +1704,58 @@ public final class SimdKernels extends AbstractKernels {
         }
     }
 
+    /**
+     * softmaxRange and softmaxCeRows of the same rows in one pass: one maximum, one set of exponentials
+     * and one sum per row serve both. exp(z - m) here is exp(-(m - z)) there (a rounded difference
+     * changes sign exactly, and the exp of +0 and -0 is 1), summed in the same order: the same bits.
+     */
+    @Override
+    protected void softmaxLossRange(float[] a, double[] loss, float[] z, float[] y, int r0, int r1, int k) {
+        int kb = SPECIES.loopBound(k);
+        float[] lanes = LANES.get();
+        for (int r = r0; r < r1; r++) {
+            int off = r * k;
+            float m = rowMax(z, off, k, kb);
+            FloatVector mv = FloatVector.broadcast(SPECIES, m);
+            FloatVector sv = FloatVector.zero(SPECIES), ysv = sv, ydv = sv;
+            for (int c = 0; c < kb; c += L) {
+                FloatVector zc = FloatVector.fromArray(SPECIES, z, off + c);
+                FloatVector e = exp(zc.sub(mv));
+                e.intoArray(a, off + c);
+                sv = sv.add(e);
+                FloatVector yv = FloatVector.fromArray(SPECIES, y, off + c);
+                ysv = ysv.add(yv);
+                ydv = yv.fma(mv.sub(zc), ydv);
+            }
+            float s = 0f, ys = 0f, yd = 0f;
+            if (kb > 0) {
+                sv.intoArray(lanes, 0);
+                ysv.intoArray(lanes, L);
+                ydv.intoArray(lanes, 2 * L);
+                s = sumLanes(lanes, 0);
+                ys = sumLanes(lanes, L);
+                yd = sumLanes(lanes, 2 * L);
+            }
+            for (int c = kb; c < k; c++) {
+                float e = expScalar(z[off + c] - m);
+                a[off + c] = e;
+                s += e;
+                float yc = y[off + c];
+                ys += yc;
+                yd = Math.fma(yc, m - z[off + c], yd);
+            }
+            loss[r] = 0.0 + (yd + ys * Math.log(s));   // as softmaxCeRows adds it to its total from 0
+            float inv = 1f / s;
+            FloatVector iv = FloatVector.broadcast(SPECIES, inv);
+            for (int c = 0; c < kb; c += L) {
+                FloatVector.fromArray(SPECIES, a, off + c).mul(iv).intoArray(a, off + c);
+            }
+            for (int c = kb; c < k; c++) {
+                a[off + c] *= inv;
+            }
+        }
+    }
+
     private static float rowMax(float[] z, int off, int k, int kb) {
         float m = Float.NEGATIVE_INFINITY;
         if (kb > 0) {

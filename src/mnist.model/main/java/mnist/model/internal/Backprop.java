@@ -441,7 +441,7 @@ public final class Backprop {
                         n, layer.in(), out, r0, r1);
             }
             if (l == last && network.output() == Output.SOFTMAX) {
-                k.softmaxRows(a[l], z[l], n, out, r0, r1);
+                k.softmaxRowsWithLoss(a[l], rowLoss, z[l], y, n, out, r0, r1);   // and the rows' loss
             } else if (l == last || network.activation() == Activation.SIGMOID) {
                 k.sigmoid(a[l], z[l], r0 * out, r1 * out);
             } else {
@@ -453,9 +453,6 @@ public final class Backprop {
             input = a[l];
         }
         int outputs = network.outputSize();
-        if (rowLoss != null) {                                                  // the loss of each row
-            k.softmaxCrossEntropyRows(rowLoss, z[last], y, n, outputs, r0, r1);
-        }
         k.subtract(dz[last], a[last], y, r0 * outputs, r1 * outputs);         // loss gradient dZ = A - Y
         for (int l = last; l > 0; l--) {                                        // backward, to dZ of layer 0
             Layer layer = network.layer(l);
