@@ -11,10 +11,11 @@ import mnist.math.Backend;
 /**
  * The Vector API kernels. Shapes: x (n, in), w (out, in), y (n, out), all row-major.
  *
- * <p>Forward is in dot form (4 rows x 2 outputs of vector accumulators, one lane reduction per
- * output); the weight and input gradients are in broadcast form (4 output rows x 2 vectors of
- * columns in registers, one broadcast and one fused multiply-add per term), with the same order
- * of operations per element as the scalar twin.
+ * <p>Forward is in broadcast form on weights packed in panels (from {@link #PACK_MIN_ROWS} rows and two
+ * vectors of outputs on), else in dot form (4 rows x 2 outputs of vector accumulators, one lane reduction
+ * per output); the weight and input gradients are in broadcast form (6 or 8 rows x 2 vectors of columns
+ * in registers, one broadcast and one fused multiply-add per term). The broadcast forms have the same
+ * order of operations per element as the scalar twin, and so its bits.
  */
 public final class SimdKernels extends AbstractKernels {
 
@@ -84,21 +85,24 @@ public final class SimdKernels extends AbstractKernels {
     }
 
     /*
-     * Register tiles are sized for 16 vector registers (AVX2; C2 spills beyond). The broadcast tiles
-     * (packed forward, weight and input gradients) keep 6 rows x 2 vectors of columns = 12 accumulators
-     * (+ 2 B vectors + 1 broadcast): 8 loads per 12 fused multiply-adds. The dot-form forward (used for
-     * small batches and out < L) keeps 4 rows x 2 outputs. Vectors never cross a method boundary (that
-     * would box them).
+     * Register tiles are sized for 16 vector registers (AVX2; C2 spills beyond), and for 32 with 16 lanes
+     * (AVX-512, TALL). The broadcast tiles (packed forward, weight and input gradients) keep 6 rows x 2
+     * vectors of columns = 12 accumulators (+ 2 B vectors + 1 broadcast): 8 loads per 12 fused
+     * multiply-adds; with 16 lanes 8 rows x 2 vectors, 10 loads per 16. The dot-form forward (used for
+     * small batches and out < 2 vectors) keeps 4 rows x 2 outputs. Vectors never cross a method boundary
+     * (that would box them).
      */
 
     // ---- sparse inputs: the first layer, visiting only the non-zero pixels ----------------------------
     // The weights are in panels of SP = 4 vectors of outputs (see Kernels.packPanels): the weights of one
-    // input for a panel are one contiguous run, and a panel's weights one contiguous block. Both kernels
-    // go through x by column (input), each input's non-zeros in row order:
-    // - the forward keeps the input's weights for the panel in registers and adds v·w into the rows of
-    //   a panel of y kept contiguous (n x SP, in L1), a load, an fma and a store per vector;
-    // - the weight gradient keeps dw of two inputs in registers (eight chains, for both FMA units) and
-    //   reads the rows of a panel of dy kept contiguous.
+    // input for a panel are one contiguous run, and a panel's weights one contiguous block.
+    // - the forward goes through x by row: for two rows at a time (eight chains, for both FMA units), each
+    //   non-zero's run of the panel's weights, a load and an fma per vector (the panel, 200 KB with 16
+    //   lanes, is read from L2: a run straddling cache lines doubles that traffic, see ALIGNED_START);
+    // - the weight gradient goes through x by column (input), each input's non-zeros in row order: it keeps
+    //   dw of two inputs in registers (eight chains) and reads the rows of a panel of dy kept contiguous
+    //   (n x SP, in L1). Going through x by column, the forward would store a vector of y per non-zero:
+    //   as fast at best, slower in most runs.
     // Each output is still one chain of fused multiply-adds over its non-zeros in order, as in the
     // scalar twin and in the dense forward and weight gradient: all give the same bits. Per-thread
     // scratch panels: nothing is allocated once they have grown to the batch.
