@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx3g"})
+@Fork(value = 2, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx3g", "-XX:ObjectAlignmentInBytes=64"})
 public class SparseBench {
 
     @Param({"simd", "scalar"})
@@ -46,6 +46,7 @@ public class SparseBench {
     private int n, in, out;
     private float[] x, w, wp, b, y, dy, dw;
     private SparseBatch sparse;
+    private static final int A = Kernels.ALIGNED_START;
 
     /** Digit-like rows: pixels of the middle 20x20 non-zero with probability 0.38 (about 19% of 784). */
     static float[] digits(SplittableRandom r, int n, int side) {
@@ -73,12 +74,14 @@ public class SparseBench {
         x = digits(r, n, (int) Math.round(Math.sqrt(in)));
         sparse = SparseBatch.of(x, 0, n, in);
         w = Data.uniform(r, out * in, -0.1f, 0.1f);
-        wp = new float[out * in];
-        kernels.packPanels(wp, 0, w, 0, out, in);
+        // the panels (and below dw) from Kernels.ALIGNED_START, a cache line's start under the fork's
+        // -XX:ObjectAlignmentInBytes=64, as the trainer keeps them and as bin/mnist runs
+        wp = new float[A + out * in];
+        kernels.packPanels(wp, A, w, 0, out, in);
         b = Data.uniform(r, out, -0.1f, 0.1f);
         dy = Data.uniform(r, n * out, -1, 1);
         y = new float[n * out];
-        dw = new float[out * in];
+        dw = new float[A + out * in];
     }
 
     @TearDown(Level.Trial)
@@ -88,7 +91,7 @@ public class SparseBench {
 
     @Benchmark
     public float[] sparseForward() {
-        kernels.sparseLinearForward(y, sparse, wp, 0, b, 0, out);
+        kernels.sparseLinearForward(y, sparse, wp, A, b, 0, out);
         return y;
     }
 
@@ -100,7 +103,7 @@ public class SparseBench {
 
     @Benchmark
     public float[] sparseWeightGrad() {
-        kernels.sparseWeightGrad(dw, 0, sparse, dy, out, 1f / n);
+        kernels.sparseWeightGrad(dw, A, sparse, dy, out, 1f / n);
         return dw;
     }
 
