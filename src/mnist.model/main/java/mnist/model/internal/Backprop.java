@@ -196,9 +196,9 @@ public final class Backprop {
         for (int l = 0; l < network.layerCount(); l++) {
             Layer layer = network.layer(l);
             if (l == 0 && sx != null) {
-                kernels.sparseLinearForward(z[l], sx, params, (shift + layer.weightOffset()), params, (shift + layer.biasOffset()), layer.out());
+                kernels.sparseLinearForward(z[l], sx, params, weights(layer), params, biases(layer), layer.out());
             } else {
-                kernels.linearForward(z[l], input, inputOff, params, (shift + layer.weightOffset()), params, (shift + layer.biasOffset()),
+                kernels.linearForward(z[l], input, inputOff, params, weights(layer), params, biases(layer),
                         n, layer.in(), layer.out());
             }
             int len = n * layer.out();
@@ -246,11 +246,11 @@ public final class Backprop {
                 ConvShape shape = conv.shape();
                 int p = shape.positions();
                 if (direct(shape)) {
-                    k.convForward(fa[s], input, params, (shift + conv.weightOffset()), params, (shift + conv.biasOffset()), shape, n, r0, r1);
+                    k.convForward(fa[s], input, params, weights(conv), params, biases(conv), shape, n, r0, r1);
                 } else {
                     for (int i = r0; i < r1; i++) {   // a sample at a time: its unrolled input is still in cache for the product
                         k.im2col(cols[s], input, shape, n, i, i + 1);
-                        k.linearForwardRows(fa[s], cols[s], params, (shift + conv.weightOffset()), params, (shift + conv.biasOffset()), n * p,
+                        k.linearForwardRows(fa[s], cols[s], params, weights(conv), params, biases(conv), n * p,
                                 shape.terms(), shape.out(), i * p, (i + 1) * p);
                     }
                 }
@@ -323,17 +323,17 @@ public final class Backprop {
             Layer layer = network.layer(l);
             if (l == 0 && sx != null) {
                 // dW1 = (1/m) dZ1ᵀ X, over the non-zero inputs only, in panels
-                kernels.sparseWeightGrad(grads, (shift + layer.weightOffset()), sx, dz[l], layer.out(), scale);
+                kernels.sparseWeightGrad(grads, weights(layer), sx, dz[l], layer.out(), scale);
             } else {
                 int inputOff = l == 0 && !front ? xOff : 0;
-                kernels.linearWeightGrad(grads, (shift + layer.weightOffset()), dz[l], denseInput(l, x), inputOff, n, layer.in(),
+                kernels.linearWeightGrad(grads, weights(layer), dz[l], denseInput(l, x), inputOff, n, layer.in(),
                         layer.out(), scale);
             }
-            kernels.linearBiasGrad(grads, (shift + layer.biasOffset()), dz[l], n, layer.out(), scale);
+            kernels.linearBiasGrad(grads, biases(layer), dz[l], n, layer.out(), scale);
             if (l > 0) {
                 // dA of the layer below, then through its activation, in place:
                 // sigmoid dZ = dA * A * (1 - A); ReLU dZ = dA where A > 0, else 0.
-                kernels.linearInputGrad(dz[l - 1], dz[l], params, (shift + layer.weightOffset()), n, layer.in(), layer.out());
+                kernels.linearInputGrad(dz[l - 1], dz[l], params, weights(layer), n, layer.in(), layer.out());
                 if (network.activation() == Activation.SIGMOID) {
                     kernels.sigmoidBackward(dz[l - 1], dz[l - 1], a[l - 1], n * layer.in());
                 } else {
@@ -343,7 +343,7 @@ public final class Backprop {
         }
         if (front) {
             Layer first = network.layer(0);
-            kernels.linearInputGrad(fd[network.stageCount() - 1], dz[0], params, (shift + first.weightOffset()), n, first.in(), first.out());
+            kernels.linearInputGrad(fd[network.stageCount() - 1], dz[0], params, weights(first), n, first.in(), first.out());
             frontBackwardRows(kernels, params, n, 0, n);
             float[] input = xOff == 0 ? x : xin;   // as frontForward read it
             for (int s = 0; s < network.stageCount(); s++) {
@@ -373,7 +373,7 @@ public final class Backprop {
                     ConvShape shape = conv.shape();
                     int p = shape.positions();
                     for (int i = r0; i < r1; i++) {
-                        k.linearInputGradRows(dcols, fd[s], params, (shift + conv.weightOffset()), n * p, shape.terms(), shape.out(),
+                        k.linearInputGradRows(dcols, fd[s], params, weights(conv), n * p, shape.terms(), shape.out(),
                                 i * p, (i + 1) * p);
                         k.col2im(fd[s - 1], dcols, shape, n, i, i + 1);
                     }
@@ -412,7 +412,7 @@ public final class Backprop {
      */
     void sparseFirstLayer(Kernels k, float[] params, SparseBatch sx, int o0, int o1) {
         Layer layer = network.layer(0);
-        k.sparseLinearForwardOutputs(z[0], sx, params, (shift + layer.weightOffset()), params, (shift + layer.biasOffset()),
+        k.sparseLinearForwardOutputs(z[0], sx, params, weights(layer), params, biases(layer),
                 layer.out(), o0, o1);
     }
 
@@ -433,11 +433,11 @@ public final class Backprop {
             int out = layer.out();
             if (l == 0 && sx != null) {
                 if (!firstDone) {
-                    k.sparseLinearForward(z[l], sx, params, (shift + layer.weightOffset()), params, (shift + layer.biasOffset()), out,
+                    k.sparseLinearForward(z[l], sx, params, weights(layer), params, biases(layer), out,
                             r0, r1);
                 }
             } else {
-                k.linearForwardRows(z[l], input, params, (shift + layer.weightOffset()), params, (shift + layer.biasOffset()),
+                k.linearForwardRows(z[l], input, params, weights(layer), params, biases(layer),
                         n, layer.in(), out, r0, r1);
             }
             if (l == last && network.output() == Output.SOFTMAX) {
@@ -457,7 +457,7 @@ public final class Backprop {
         for (int l = last; l > 0; l--) {                                        // backward, to dZ of layer 0
             Layer layer = network.layer(l);
             int in = layer.in();
-            k.linearInputGradRows(dz[l - 1], dz[l], params, (shift + layer.weightOffset()), n, in, layer.out(), r0, r1);
+            k.linearInputGradRows(dz[l - 1], dz[l], params, weights(layer), n, in, layer.out(), r0, r1);
             if (network.activation() == Activation.SIGMOID) {
                 k.sigmoidBackward(dz[l - 1], dz[l - 1], a[l - 1], r0 * in, r1 * in);
             } else {
@@ -470,7 +470,7 @@ public final class Backprop {
         }
         if (network.hasFront()) {                                                // and back through the front
             Layer first = network.layer(0);
-            k.linearInputGradRows(fd[network.stageCount() - 1], dz[0], params, (shift + first.weightOffset()), n, first.in(),
+            k.linearInputGradRows(fd[network.stageCount() - 1], dz[0], params, weights(first), n, first.in(),
                     first.out(), r0, r1);
             frontBackwardRows(k, params, n, r0, r1);
         }
@@ -507,12 +507,12 @@ public final class Backprop {
         Layer layer = network.layer(l);
         float scale = 1f / n;
         if (l == 0 && sx != null) {
-            k.sparseWeightGrad(grads, (shift + layer.weightOffset()), sx, dz[0], layer.out(), scale, o0, o1);
+            k.sparseWeightGrad(grads, weights(layer), sx, dz[0], layer.out(), scale, o0, o1);
         } else {
-            k.linearWeightGrad(grads, (shift + layer.weightOffset()), dz[l], denseInput(l, x), 0, n, layer.in(), layer.out(), scale,
+            k.linearWeightGrad(grads, weights(layer), dz[l], denseInput(l, x), 0, n, layer.in(), layer.out(), scale,
                     o0, o1);
         }
-        k.linearBiasGrad(grads, (shift + layer.biasOffset()), dz[l], n, layer.out(), scale, o0, o1);
+        k.linearBiasGrad(grads, biases(layer), dz[l], n, layer.out(), scale, o0, o1);
     }
 
     /**
@@ -524,8 +524,8 @@ public final class Backprop {
         Stage.Conv conv = (Stage.Conv) network.stage(s);
         ConvShape shape = conv.shape();
         int rows = n * shape.positions();
-        k.linearWeightGrad(grads, (shift + conv.weightOffset()), fd[s], cols[s], 0, rows, shape.terms(), shape.out(), 1f / n, o0, o1);
-        k.linearBiasGrad(grads, (shift + conv.biasOffset()), fd[s], rows, shape.out(), 1f / n, o0, o1);
+        k.linearWeightGrad(grads, weights(conv), fd[s], cols[s], 0, rows, shape.terms(), shape.out(), 1f / n, o0, o1);
+        k.linearBiasGrad(grads, biases(conv), fd[s], rows, shape.out(), 1f / n, o0, o1);
     }
 
     /**
@@ -536,13 +536,33 @@ public final class Backprop {
     void directStageGradients(Kernels k, int s, float[] x, int n, float[] grads, int t0, int t1, int o0, int o1) {
         Stage.Conv conv = (Stage.Conv) network.stage(s);
         ConvShape shape = conv.shape();
-        k.convWeightGrad(grads, (shift + conv.weightOffset()), fd[s], s == 0 ? x : fa[s - 1], shape, n, 1f / n, t0, t1);
-        k.linearBiasGrad(grads, (shift + conv.biasOffset()), fd[s], n * shape.positions(), shape.out(), 1f / n, o0, o1);
+        k.convWeightGrad(grads, weights(conv), fd[s], s == 0 ? x : fa[s - 1], shape, n, 1f / n, t0, t1);
+        k.linearBiasGrad(grads, biases(conv), fd[s], n * shape.positions(), shape.out(), 1f / n, o0, o1);
     }
 
     /** The input of dense layer l: the layer below's activation, the front's output, or the batch x. */
     private float[] denseInput(int l, float[] x) {
         return l > 0 ? a[l - 1] : network.hasFront() ? fa[network.stageCount() - 1] : x;
+    }
+
+    /** Where layer l's weights start in the arrays of parameters and gradients this is given. */
+    private int weights(Layer l) {
+        return shift + l.weightOffset();
+    }
+
+    /** Where layer l's biases start in the arrays of parameters and gradients this is given. */
+    private int biases(Layer l) {
+        return shift + l.biasOffset();
+    }
+
+    /** Where convolution c's weights start in the arrays of parameters and gradients this is given. */
+    private int weights(Stage.Conv c) {
+        return shift + c.weightOffset();
+    }
+
+    /** Where convolution c's biases start in the arrays of parameters and gradients this is given. */
+    private int biases(Stage.Conv c) {
+        return shift + c.biasOffset();
     }
 
     /** Refuses the passes over the network's own array when this was made for a shifted layout. */

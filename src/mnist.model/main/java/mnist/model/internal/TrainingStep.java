@@ -86,8 +86,10 @@ final class TrainingStep {
      * <p>With several threads the step is three splits ({@link Kernels#split}), one handoff each. Gathering
      * and the forward and backward passes go row by row, so for them each thread takes a range of the
      * batch's rows; every weight's gradient is a sum over all the rows, so then each thread takes a range
-     * of every layer's outputs, and computes and updates their weights while they are in its cache. Each
-     * value is computed the same way whatever the ranges: the same bits at any thread count.
+     * of every layer's outputs, and computes and updates their weights while they are in its cache. A
+     * sparse first layer's forward is a fourth split, before the rows, by those same outputs: each thread
+     * reads the weights it updated. Each value is computed the same way whatever the ranges: the same
+     * bits at any thread count.
      */
     double run(int[] order, int from, int rows, float lr) {
         return run(order, from, rows, lr, 0L);
@@ -104,7 +106,7 @@ final class TrainingStep {
         rowParts = Math.min(kernels.threads(), Math.max(1, rows / MIN_ROWS_PER_PART));
         // On several threads, the sparse first layer's forward goes by outputs, as its update did: each part
         // reads the panels of weights it has just written, from its own core's cache (by rows, half of the
-        // 800 KB came from the other core's: 109 us for 64 rows on two threads against 80 us for 128 on one).
+        // 800 KB came from the other core's: 109 us for 64 rows on two threads, 86 us now for half the outputs).
         firstParts = sb != null && rowParts > 1 ? Math.min(rowParts, network.layer(0).out() / kernels.sparsePanel()) : 1;
         if (sb != null) {
             for (int r = 0; r < rows; r++) {
