@@ -693,18 +693,37 @@ public abstract sealed class AbstractKernels implements Kernels permits ScalarKe
     public final void sparseLinearForward(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff,
                                           int out, int r0, int r1) {
         Objects.requireNonNull(x, "x");
-        int n = x.rows(), in = x.cols();
+        sparseForwardReady(x, out);
+        range("rows", r0, r1, x.rows());
+        sparseForwardRange(y, x, wp, wpOff, b, bOff, out, 0, out, r0, r1);
+    }
+
+    /** The checks of a sparse forward before its range's: out whole panels, the batch's rows set. */
+    private void sparseForwardReady(SparseBatch x, int out) {
         dims(out);
         checkPanels(out);
         if (!x.rowsReady()) {
             throw new IllegalStateException("sparse batch rows not set");
         }
-        range("rows", r0, r1, n);
+    }
+
+    /** Outputs [o0, o1) (whole panels) of rows [r0, r1) of the sparse forward, once its ranges are checked. */
+    private void sparseForwardRange(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff, int out,
+                                    int o0, int o1, int r0, int r1) {
+        int n = x.rows(), in = x.cols(), pw = sparsePanel();
         check("y", y, 0, (long) n * out);
         check("wp", wp, wpOff, (long) in * out);
         float[] bias = biasesOrZeros(b, bOff, out);
         int biasOff = b == null ? 0 : bOff;
-        sparseForwardPanels(y, x, wp, wpOff, bias, biasOff, 0, out / sparsePanel(), out, r0, r1);
+        sparseForwardPanels(y, x, wp, wpOff, bias, biasOff, o0 / pw, o1 / pw, out, r0, r1);
+    }
+
+    /** Refuses outputs [o0, o1) that are not whole panels. */
+    private void wholePanels(int o0, int o1) {
+        int pw = sparsePanel();
+        if (o0 % pw != 0 || o1 % pw != 0) {
+            throw new IllegalArgumentException("outputs [" + o0 + ", " + o1 + ") are not whole panels of " + pw);
+        }
     }
 
     @Override
@@ -722,21 +741,10 @@ public abstract sealed class AbstractKernels implements Kernels permits ScalarKe
     public final void sparseLinearForwardOutputs(float[] y, SparseBatch x, float[] wp, int wpOff, float[] b, int bOff,
                                                  int out, int o0, int o1) {
         Objects.requireNonNull(x, "x");
-        int n = x.rows(), in = x.cols(), pw = sparsePanel();
-        dims(out);
-        checkPanels(out);
-        if (!x.rowsReady()) {
-            throw new IllegalStateException("sparse batch rows not set");
-        }
+        sparseForwardReady(x, out);
         range("outputs", o0, o1, out);
-        if (o0 % pw != 0 || o1 % pw != 0) {
-            throw new IllegalArgumentException("outputs [" + o0 + ", " + o1 + ") are not whole panels of " + pw);
-        }
-        check("y", y, 0, (long) n * out);
-        check("wp", wp, wpOff, (long) in * out);
-        float[] bias = biasesOrZeros(b, bOff, out);
-        int biasOff = b == null ? 0 : bOff;
-        sparseForwardPanels(y, x, wp, wpOff, bias, biasOff, o0 / pw, o1 / pw, out, 0, n);
+        wholePanels(o0, o1);
+        sparseForwardRange(y, x, wp, wpOff, b, bOff, out, o0, o1, 0, x.rows());
     }
 
     @Override
@@ -853,9 +861,7 @@ public abstract sealed class AbstractKernels implements Kernels permits ScalarKe
         checkPanels(out);
         sparseReady(x);
         range("outputs", o0, o1, out);
-        if (o0 % pw != 0 || o1 % pw != 0) {
-            throw new IllegalArgumentException("outputs [" + o0 + ", " + o1 + ") are not whole panels of " + pw);
-        }
+        wholePanels(o0, o1);
         check("dwp", dwp, dwpOff, (long) in * out);
         check("dy", dy, 0, (long) n * out);
         sparseGradPanels(dwp, dwpOff, x, dy, o0 / pw, o1 / pw, 0, x.cols(), out, scale);

@@ -387,6 +387,15 @@ public final class Backprop {
 
     // ---- a step split over threads (Kernels.split): first each part its rows, then its outputs -------
 
+    /**
+     * Outputs [o0, o1) (whole panels) of the sparse first layer's Z for every row of the batch sx: a part's
+     * share when the first layer is split by outputs, before {@link #forwardBackwardRows} with firstDone.
+     */
+    void sparseFirstLayer(Kernels k, float[] params, SparseBatch sx, int o0, int o1) {
+        Layer layer = network.layer(0);
+        k.sparseLinearForwardOutputs(z[0], sx, params, weights(layer), params, biases(layer), layer.out(), o0, o1);
+    }
+
     /** The dropout masks of the next {@link #forwardBackwardRows}: a function of this key, the row and the unit. */
     private long dropoutKey;
 
@@ -400,23 +409,9 @@ public final class Backprop {
      * (A - Y), and back through every layer to dZ of the first (and through the front). params are in
      * the {@link TrainingLayout}; the batch is x (n, inputs), dense, or sx, sparse (then x is null).
      * The same bits as {@link #forward} then {@link #backward} of the whole batch, however the rows are
-     * split (with dropout: the same masks however the rows are split).
+     * split (with dropout: the same masks however the rows are split). With firstDone, Z of the sparse
+     * first layer is already made ({@link #sparseFirstLayer}).
      */
-    void forwardBackwardRows(Kernels k, float[] params, float[] x, SparseBatch sx, float[] y, int n, int r0, int r1) {
-        forwardBackwardRows(k, params, x, sx, y, n, r0, r1, false);
-    }
-
-    /**
-     * Outputs [o0, o1) (whole panels) of the sparse first layer's Z for every row of the batch sx: a part's
-     * share when the first layer is split by outputs, before {@link #forwardBackwardRows} with firstDone.
-     */
-    void sparseFirstLayer(Kernels k, float[] params, SparseBatch sx, int o0, int o1) {
-        Layer layer = network.layer(0);
-        k.sparseLinearForwardOutputs(z[0], sx, params, weights(layer), params, biases(layer),
-                layer.out(), o0, o1);
-    }
-
-    /** {@link #forwardBackwardRows}, with Z of the sparse first layer already made ({@link #sparseFirstLayer}) when firstDone. */
     void forwardBackwardRows(Kernels k, float[] params, float[] x, SparseBatch sx, float[] y, int n, int r0, int r1,
                              boolean firstDone) {
         checkBatch(n);
